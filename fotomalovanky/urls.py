@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from . import views
+
+admin.site.site_header = "Fotomalovánky Admin"
+admin.site.site_title = "Fotomalovánky Admin"
+admin.site.index_title = "Přehled"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/v1/health", views.health, name="health"),
+    path("", include("orders.urls")),
+]

@@ -1,0 +1,11 @@
+"""WSGI entry point (unused by default: daphne serves HTTP and WebSockets via asgi.py)."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fotomalovanky.settings")
+
+application = get_wsgi_application()

@@ -1,0 +1,198 @@
+"""The back office for orders: Shopify data is shown read-only; work is done via actions."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from .badges import order_status_badge, payment_status_badge
+from .media import file_url
+from .models import Image, LineItem, Order, OrderEvent
+
+SHOPIFY_ORDER_FIELDS = (
+    "shopify_id",
+    "order_number",
+    "customer_name",
+    "customer_email",
+    "payment_status",
+    "shipping_method",
+    "created_at",
+)
+
+
+class BadgeCss:
+    css = {"all": ["css/badges.css"]}
+
+
+def thumbnail(image: Image) -> SafeString:
+    """The photo's small preview (falls back to the original), or a dash."""
+    url = file_url(image.preview) or file_url(image.file)
+    if not url:
+        return format_html("{}", "—")
+    return format_html('<img class="thumb" src="{}" alt="{}" loading="lazy">', url, str(image))
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class LineItemInline(ReadOnlyInline):
+    model = LineItem
+    fields = ("position", "title", "variant_title", "quantity", "dedication", "layout", "photos")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LineItem]:
+        return super().get_queryset(request).prefetch_related("images")
+
+    @admin.display(description="Fotky")
+    def photos(self, obj: LineItem) -> SafeString:
+        images = obj.images.all()
+        if not images:
+            return format_html("{}", "—")
+        return format_html_join(" ", "{}", ((thumbnail(image),) for image in images))
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("created_at", "actor", "message")
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "order_number",
+        "created_at",
+        "customer_name",
+        "customer_email",
+        "item_count",
+        "payment_badge",
+        "status_badge",
+    )
+    list_filter = ("status", "payment_status")
+    search_fields = ("order_number", "customer_name", "customer_email")
+    list_select_related = ()
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    readonly_fields = (
+        *SHOPIFY_ORDER_FIELDS,
+        "status",
+        "status_message",
+        "imported_at",
+        "updated_at",
+    )
+    fieldsets = (
+        ("Shopify", {"fields": SHOPIFY_ORDER_FIELDS}),
+        ("Zpracování", {"fields": ("status", "status_message", "imported_at", "updated_at")}),
+    )
+    inlines = (LineItemInline, OrderEventInline)
+    Media = BadgeCss
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
+        return super().get_queryset(request).annotate(item_count=Count("line_items"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Orders only ever arrive from Shopify.
+        return False
+
+    @admin.display(description="Položky", ordering="item_count")
+    def item_count(self, obj: Order) -> int:
+        return obj.item_count  # type: ignore[attr-defined]
+
+    @admin.display(description="Stav platby", ordering="payment_status")
+    def payment_badge(self, obj: Order) -> SafeString:
+        return payment_status_badge(obj.payment_status)
+
+    @admin.display(description="Stav", ordering="status")
+    def status_badge(self, obj: Order) -> SafeString:
+        return order_status_badge(obj)
+
+
+class ImageInline(ReadOnlyInline):
+    model = Image
+    fields = ("position", "preview_thumbnail", "original_url", "downloaded_at", "download_error")
+    readonly_fields = fields
+
+    @admin.display(description="Náhled")
+    def preview_thumbnail(self, obj: Image) -> SafeString:
+        return thumbnail(obj)
+
+
+@admin.register(LineItem)
+class LineItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "order", "position", "quantity", "dedication", "layout")
+    list_filter = ("order__status",)
+    search_fields = ("order__order_number", "title", "dedication")
+    list_select_related = ("order",)
+    raw_id_fields = ("order",)
+    readonly_fields = (
+        "order",
+        "position",
+        "shopify_line_item_id",
+        "title",
+        "variant_title",
+        "quantity",
+        "dedication",
+        "layout",
+    )
+    inlines = (ImageInline,)
+    Media = BadgeCss
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = (
+        "preview_thumbnail",
+        "__str__",
+        "order_number",
+        "line_item",
+        "downloaded_at",
+        "size",
+        "download_error",
+    )
+    list_filter = ("line_item__order__status",)
+    search_fields = ("line_item__order__order_number", "original_url")
+    list_select_related = ("line_item__order",)
+    raw_id_fields = ("line_item",)
+    readonly_fields = (
+        "preview_thumbnail",
+        "line_item",
+        "position",
+        "original_url",
+        "file",
+        "preview",
+        "content_type",
+        "size",
+        "sha256",
+        "width",
+        "height",
+        "downloaded_at",
+        "download_error",
+    )
+    Media = BadgeCss
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="Náhled")
+    def preview_thumbnail(self, obj: Image) -> SafeString:
+        return thumbnail(obj)
+
+    @admin.display(description="Objednávka", ordering="line_item__order__order_number")
+    def order_number(self, obj: Image) -> str:
+        return obj.line_item.order.order_number

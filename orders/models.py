@@ -1,0 +1,153 @@
+"""Orders as they come from Shopify: Order → LineItem (one colouring book) → Image (one photo).
+
+This module imports neither `processing` nor `shopify_sync`: the selected colouring or
+SVG of an image is a flag on the version row, not a pointer here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from django.db import models
+from django.utils import timezone
+
+PAYMENT_STATUS_LABELS = {
+    "PENDING": "Čeká na platbu",
+    "AUTHORIZED": "Autorizováno",
+    "PARTIALLY_PAID": "Částečně zaplaceno",
+    "PAID": "Zaplaceno",
+    "PARTIALLY_REFUNDED": "Částečně vráceno",
+    "REFUNDED": "Vráceno",
+    "VOIDED": "Zrušeno",
+    "EXPIRED": "Vypršelo",
+}
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Čeká na zpracování"
+        DOWNLOADING = "downloading", "Stahování…"
+        PROCESSING = "processing", "Zpracování…"
+        READY_FOR_REVIEW = "ready_for_review", "Ke kontrole"
+        ERROR = "error", "Chyba"
+
+    shopify_id = models.BigIntegerField("Shopify ID", unique=True, null=True, blank=True)
+    order_number = models.CharField("číslo", max_length=32, unique=True)
+    customer_name = models.CharField("zákazník", max_length=255, blank=True)
+    customer_email = models.EmailField("e-mail", max_length=254, blank=True)
+    payment_status = models.CharField("stav platby", max_length=32, blank=True)
+    shipping_method = models.CharField("doprava", max_length=255, blank=True)
+    status = models.CharField("stav", max_length=20, choices=Status.choices, default=Status.PENDING)
+    status_message = models.TextField("zpráva ke stavu", blank=True)
+    created_at = models.DateTimeField("vytvořeno", default=timezone.now)
+    imported_at = models.DateTimeField("importováno", auto_now_add=True)
+    updated_at = models.DateTimeField("změněno", auto_now=True)
+
+    class Meta:
+        verbose_name = "objednávka"
+        verbose_name_plural = "objednávky"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The order list sorts newest first, optionally filtered by status.
+            models.Index(fields=["-created_at"], name="order_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="order_status_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_number
+
+    @property
+    def number(self) -> str:
+        """The order number as it appears in URLs: `#1270` → `1270`."""
+        return self.order_number.lstrip("#")
+
+    @property
+    def payment_status_label(self) -> str:
+        return PAYMENT_STATUS_LABELS.get(self.payment_status, self.payment_status or "—")
+
+
+class LineItem(models.Model):
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="line_items", verbose_name="objednávka"
+    )
+    position = models.PositiveIntegerField("pořadí")
+    shopify_line_item_id = models.BigIntegerField(
+        "Shopify ID položky", unique=True, null=True, blank=True
+    )
+    title = models.CharField("název", max_length=255)
+    variant_title = models.CharField("varianta", max_length=255, blank=True)
+    quantity = models.PositiveIntegerField("množství", default=1)
+    dedication = models.TextField("věnování", blank=True)
+    layout = models.CharField("rozvržení", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "položka"
+        verbose_name_plural = "položky"
+        ordering = ["order", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"], name="uq_line_item_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.position})"
+
+
+def image_upload_to(image: Image, filename: str) -> str:
+    """`{order_id}/{line_item_id}/image_{position}.{ext}`: the seed's storage layout."""
+    ext = posixpath.splitext(filename)[1].lower() or ".jpg"
+    return f"{image.line_item.order_id}/{image.line_item_id}/image_{image.position}{ext}"
+
+
+def preview_upload_to(image: Image, filename: str) -> str:
+    return f"{image.line_item.order_id}/{image.line_item_id}/preview/image_{image.position}.jpg"
+
+
+class Image(models.Model):
+    line_item = models.ForeignKey(
+        LineItem, on_delete=models.CASCADE, related_name="images", verbose_name="položka"
+    )
+    position = models.PositiveIntegerField("pořadí")
+    original_url = models.URLField("původní URL", max_length=2048, blank=True)
+    file = models.FileField("soubor", upload_to=image_upload_to, max_length=500, blank=True)
+    preview = models.FileField("náhled", upload_to=preview_upload_to, max_length=500, blank=True)
+    content_type = models.CharField("typ obsahu", max_length=100, blank=True)
+    size = models.PositiveBigIntegerField("velikost (B)", null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    width = models.PositiveIntegerField("šířka", null=True, blank=True)
+    height = models.PositiveIntegerField("výška", null=True, blank=True)
+    downloaded_at = models.DateTimeField("staženo", null=True, blank=True)
+    download_error = models.TextField("chyba stahování", blank=True)
+
+    class Meta:
+        verbose_name = "fotka"
+        verbose_name_plural = "fotky"
+        ordering = ["line_item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["line_item", "position"], name="uq_image_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fotka {self.position}"
+
+    @property
+    def is_downloaded(self) -> bool:
+        return bool(self.file) and self.downloaded_at is not None
+
+
+class OrderEvent(models.Model):
+    """The audit trail: who or what changed an order or one of its photos, and how."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="events", verbose_name="objednávka"
+    )
+    created_at = models.DateTimeField("čas", default=timezone.now, db_index=True)
+    actor = models.CharField("kdo", max_length=150)
+    message = models.TextField("co")
+
+    class Meta:
+        verbose_name = "událost"
+        verbose_name_plural = "události"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.message}"

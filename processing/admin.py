@@ -1,0 +1,103 @@
+"""The back office for colouring and SVG versions (produced by workers, so read-only)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+from orders.admin import BadgeCss
+from orders.badges import version_status_badge
+
+from .models import ColoringVersion, SvgVersion, VersionBase
+
+VERSION_TIMES = ("created_at", "started_at", "completed_at", "updated_at")
+
+
+class VersionAdmin(admin.ModelAdmin):
+    list_filter = ("status", "backend", "is_selected")
+    search_fields = ("image__line_item__order__order_number",)
+    list_select_related = ("image__line_item__order",)
+    raw_id_fields = ("image",)
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    Media = BadgeCss
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Versions are produced by workers; staff act on them through actions.
+        return False
+
+    @admin.display(description="Objednávka", ordering="image__line_item__order__order_number")
+    def order_number(self, obj: VersionBase) -> str:
+        return obj.image.line_item.order.order_number  # type: ignore[attr-defined]
+
+    @admin.display(description="Stav", ordering="status")
+    def status_badge(self, obj: VersionBase) -> SafeString:
+        return version_status_badge(obj.status, obj.get_status_display())  # type: ignore[attr-defined]
+
+    @admin.display(description="Chyba")
+    def short_error(self, obj: VersionBase) -> str:
+        message = obj.error_message
+        return message if len(message) <= 80 else message[:79] + "…"
+
+
+@admin.register(ColoringVersion)
+class ColoringVersionAdmin(VersionAdmin):
+    list_display = (
+        "__str__",
+        "order_number",
+        "image",
+        "status_badge",
+        "backend",
+        "megapixels",
+        "steps",
+        "is_selected",
+        "short_error",
+        *VERSION_TIMES[:3],
+    )
+    readonly_fields = (
+        "image",
+        "version",
+        "file",
+        "status",
+        "megapixels",
+        "steps",
+        "backend",
+        "runpod_job_id",
+        "error_message",
+        "is_selected",
+        *VERSION_TIMES,
+    )
+
+
+@admin.register(SvgVersion)
+class SvgVersionAdmin(VersionAdmin):
+    list_display = (
+        "__str__",
+        "order_number",
+        "image",
+        "status_badge",
+        "backend",
+        "shape_stacking",
+        "group_by",
+        "is_selected",
+        "short_error",
+        *VERSION_TIMES[:3],
+    )
+    raw_id_fields = ("image", "coloring_version")
+    readonly_fields = (
+        "image",
+        "coloring_version",
+        "version",
+        "file",
+        "status",
+        "shape_stacking",
+        "group_by",
+        "backend",
+        "error_message",
+        "is_selected",
+        *VERSION_TIMES,
+    )

@@ -1,0 +1,174 @@
+"""Versions of a photo's colouring page (PNG) and of its vector form (SVG).
+
+A version is never deleted. Which version staff chose is the `is_selected` flag, held
+unique per image by a partial unique constraint, so that `orders` needs no pointer
+into this app.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from orders.models import Image
+
+
+class ColoringStatus(models.TextChoices):
+    PENDING = "pending", "Čeká na odeslání"
+    QUEUED = "queued", "Čeká ve frontě"
+    PROCESSING = "processing", "Zpracovává se..."
+    RUNPOD_SUBMITTING = "runpod_submitting", "Runpod: odesílání na server"
+    RUNPOD_SUBMITTED = "runpod_submitted", "Runpod: úloha přijata"
+    RUNPOD_QUEUED = "runpod_queued", "Runpod: čeká ve frontě"
+    RUNPOD_PROCESSING = "runpod_processing", "Runpod: Probíhá zpracování"
+    COMPLETED = "completed", "Dokončeno"
+    ERROR = "error", "Chyba"
+
+
+class SvgStatus(models.TextChoices):
+    PENDING = "pending", "Čeká na odeslání"
+    QUEUED = "queued", "Čeká ve frontě"
+    PROCESSING = "processing", "Zpracovává se..."
+    VECTORIZER_PROCESSING = "vectorizer_processing", "Vectorizer: Probíhá zpracování"
+    COMPLETED = "completed", "Dokončeno"
+    ERROR = "error", "Chyba"
+
+
+# The one definition of "in progress", shared by services, pages and the API:
+# every status that is neither completed nor error.
+FINAL_STATUSES = frozenset({"completed", "error"})
+COLORING_IN_PROGRESS = frozenset(ColoringStatus.values) - FINAL_STATUSES
+SVG_IN_PROGRESS = frozenset(SvgStatus.values) - FINAL_STATUSES
+
+
+class Backend(models.TextChoices):
+    RUNPOD = "runpod", "RunPod"
+    VECTORIZER = "vectorizer", "Vectorizer.ai"
+    LOCAL = "local", "Lokálně"
+
+
+class ShapeStacking(models.TextChoices):
+    STACKED = "stacked", "Vrstvené"
+    CUTOUTS = "cutouts", "Výřezy"
+
+
+class GroupBy(models.TextChoices):
+    COLOR = "color", "Podle barvy"
+    NONE = "none", "Žádné"
+    PARENT = "parent", "Podle rodiče"
+    LAYER = "layer", "Podle vrstvy"
+
+
+class VersionBase(models.Model):
+    """What a colouring and an SVG version share: number, status, timing, selection."""
+
+    version = models.PositiveIntegerField("verze")
+    backend = models.CharField("backend", max_length=16, choices=Backend.choices, blank=True)
+    error_message = models.TextField("chybová zpráva", blank=True)
+    is_selected = models.BooleanField("vybraná", default=False)
+    created_at = models.DateTimeField("vytvořeno", default=timezone.now)
+    started_at = models.DateTimeField("zahájeno", null=True, blank=True)
+    completed_at = models.DateTimeField("dokončeno", null=True, blank=True)
+    updated_at = models.DateTimeField("změněno", auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["image", "version"]
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES  # type: ignore[attr-defined]
+
+    @property
+    def is_in_progress(self) -> bool:
+        return not self.is_final
+
+
+def coloring_upload_to(version: ColoringVersion, filename: str) -> str:
+    image = version.image
+    return (
+        f"{image.line_item.order_id}/{image.line_item_id}/coloring/"
+        f"v{version.version}/image_{image.position}.png"
+    )
+
+
+def svg_upload_to(version: SvgVersion, filename: str) -> str:
+    image = version.image
+    return (
+        f"{image.line_item.order_id}/{image.line_item_id}/svg/"
+        f"v{version.version}/image_{image.position}.svg"
+    )
+
+
+class ColoringVersion(VersionBase):
+    Status = ColoringStatus
+
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="coloring_versions", verbose_name="fotka"
+    )
+    file = models.FileField("soubor", upload_to=coloring_upload_to, max_length=500, blank=True)
+    status = models.CharField(
+        "stav", max_length=24, choices=ColoringStatus.choices, default=ColoringStatus.QUEUED
+    )
+    megapixels = models.FloatField("megapixely", default=1.0)
+    steps = models.PositiveSmallIntegerField("kroky", default=4)
+    runpod_job_id = models.CharField("RunPod úloha", max_length=100, blank=True)
+
+    class Meta(VersionBase.Meta):
+        verbose_name = "verze omalovánky"
+        verbose_name_plural = "verze omalovánek"
+        constraints = [
+            models.UniqueConstraint(fields=["image", "version"], name="uq_coloring_version"),
+            models.UniqueConstraint(
+                fields=["image"],
+                condition=models.Q(is_selected=True),
+                name="uq_coloring_selected_per_image",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="coloring_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Omalovánka v{self.version}"
+
+
+class SvgVersion(VersionBase):
+    Status = SvgStatus
+
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="svg_versions", verbose_name="fotka"
+    )
+    coloring_version = models.ForeignKey(
+        ColoringVersion,
+        on_delete=models.PROTECT,
+        related_name="svg_versions",
+        verbose_name="zdrojová omalovánka",
+    )
+    file = models.FileField("soubor", upload_to=svg_upload_to, max_length=500, blank=True)
+    status = models.CharField(
+        "stav", max_length=24, choices=SvgStatus.choices, default=SvgStatus.QUEUED
+    )
+    shape_stacking = models.CharField(
+        "vrstvení tvarů",
+        max_length=16,
+        choices=ShapeStacking.choices,
+        default=ShapeStacking.STACKED,
+    )
+    group_by = models.CharField(
+        "seskupení", max_length=16, choices=GroupBy.choices, default=GroupBy.COLOR
+    )
+
+    class Meta(VersionBase.Meta):
+        verbose_name = "verze SVG"
+        verbose_name_plural = "verze SVG"
+        constraints = [
+            models.UniqueConstraint(fields=["image", "version"], name="uq_svg_version"),
+            models.UniqueConstraint(
+                fields=["image"],
+                condition=models.Q(is_selected=True),
+                name="uq_svg_selected_per_image",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="svg_status_idx")]
+
+    def __str__(self) -> str:
+        return f"SVG v{self.version}"

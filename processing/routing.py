@@ -1,0 +1,7 @@
+"""WebSocket routes, all under /ws/ (mounted by fotomalovanky.asgi)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+websocket_urlpatterns: list[URLPattern] = []

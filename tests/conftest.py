@@ -1,0 +1,108 @@
+"""Shared fixtures: actors (staff, non-staff, anonymous), storage, and the network guard."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tests import factories
+
+# Copies of ../shared/testdata/photos (public domain and CC0; see the README beside them).
+PHOTOS = Path(__file__).resolve().parent / "fixtures" / "photos"
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address: Any) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX
+        return True
+    host = address[0]
+    if host in {"localhost", ""}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    if not _is_local(address):
+        raise OSError(f"Tests must not reach the network (tried to connect to {address!r}).")
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    if not _is_local(address):
+        raise OSError(f"Tests must not reach the network (tried to connect to {address!r}).")
+    return _real_connect_ex(self, address)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Every socket in the test process may reach loopback only: fakes run on 127.0.0.1.
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def storage(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test writes its files to a fresh folder."""
+    root = tmp_path_factory.mktemp("storage")
+    settings.STORAGE_PATH = root
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": "/media/"},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def staff_user(db: None) -> User:
+    return factories.UserFactory(is_staff=True, username="pracovnice")
+
+
+@pytest.fixture
+def plain_user(db: None) -> User:
+    return factories.UserFactory(is_staff=False, username="zakaznik")
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return factories.UserFactory(is_staff=True, is_superuser=True, username="spravce")
+
+
+@pytest.fixture
+def staff_client(staff_user: User) -> Client:
+    client = Client()
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def admin_client_(superuser: User) -> Client:
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def plain_client(plain_user: User) -> Client:
+    client = Client()
+    client.force_login(plain_user)
+    return client
+
+
+@pytest.fixture
+def photo_bytes() -> Iterator[bytes]:
+    yield (PHOTOS / "chelsea.jpg").read_bytes()

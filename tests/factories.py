@@ -1,0 +1,77 @@
+"""factory_boy factories with the minimal required fields."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from orders.models import Image, LineItem, Order
+from processing.models import ColoringVersion, SvgVersion
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("heslo-123")
+    is_active = True
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    shopify_id = factory.Sequence(lambda n: 5_000_000 + n)
+    order_number = factory.Sequence(lambda n: f"#{1000 + n}")
+    customer_name = "Jana Nováková"
+    customer_email = factory.Sequence(lambda n: f"jana{n}@example.cz")
+    payment_status = "PAID"
+    shipping_method = "Zásilkovna"
+
+
+class LineItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LineItem
+
+    order = factory.SubFactory(OrderFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    shopify_line_item_id = factory.Sequence(lambda n: 9_000_000 + n)
+    title = "Omalovánka z vlastních fotek"
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    line_item = factory.SubFactory(LineItemFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    original_url = factory.Sequence(lambda n: f"https://cdn.example.com/photos/{n}.jpg")
+
+    class Params:
+        downloaded = factory.Trait(
+            file=factory.LazyFunction(lambda: ContentFile(b"\xff\xd8fake", name="photo.jpg")),
+            content_type="image/jpeg",
+            size=6,
+            downloaded_at=factory.LazyFunction(timezone.now),
+        )
+
+
+class ColoringVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ColoringVersion
+
+    image = factory.SubFactory(ImageFactory, downloaded=True)
+    version = factory.Sequence(lambda n: n + 1)
+
+
+class SvgVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SvgVersion
+
+    image = factory.SelfAttribute("coloring_version.image")
+    coloring_version = factory.SubFactory(ColoringVersionFactory, status="completed")
+    version = factory.Sequence(lambda n: n + 1)

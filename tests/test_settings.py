@@ -1,0 +1,121 @@
+"""Start-up configuration: errors are one clear sentence; defaults are the embedded ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+PRINT_SETTINGS = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "db = settings.DATABASES['default']; "
+    "print(json.dumps({'engine': db['ENGINE'], 'options': db.get('OPTIONS', {}), "
+    "'name': str(db['NAME']), 'lang': settings.LANGUAGE_CODE, 'tz': settings.TIME_ZONE, "
+    "'use_tz': settings.USE_TZ, 'redis': settings.REDIS_URL, "
+    "'storage': str(settings.STORAGE_PATH), 'coloring': settings.COLORING_BACKEND}))"
+)
+
+
+UNSET = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DATABASE_URL", "REDIS_URL"}
+
+
+def run_python(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run Python with the production settings and only the given variables set."""
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
+    clean.update(
+        READ_DOTENV="false",
+        DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="fotomalovanky.settings",
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return run_python(["manage.py", *args], tmp_path, **env)
+
+
+def test_it_refuses_to_start_without_secret_key_when_debug_is_off(tmp_path: Path) -> None:
+    result = manage(tmp_path, "check", ALLOWED_HOSTS="example.cz")
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "Configuration error: SECRET_KEY is not set: set it in the environment or in .env "
+        "(DEBUG is off)."
+    )
+
+
+def test_it_refuses_to_start_with_empty_allowed_hosts_when_debug_is_off(tmp_path: Path) -> None:
+    result = manage(tmp_path, "check", SECRET_KEY="x" * 50)
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is empty" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_it_rejects_an_unknown_coloring_backend(tmp_path: Path) -> None:
+    result = manage(
+        tmp_path, "check", SECRET_KEY="x" * 50, ALLOWED_HOSTS="a", COLORING_BACKEND="gpu"
+    )
+
+    assert result.returncode != 0
+    assert "COLORING_BACKEND must be one of auto, runpod, local, not 'gpu'." in result.stderr
+
+
+def test_it_starts_with_debug_on_and_nothing_else(tmp_path: Path) -> None:
+    result = manage(tmp_path, "check", DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_defaults_are_the_embedded_ones(tmp_path: Path) -> None:
+    result = run_python(["-c", PRINT_SETTINGS], tmp_path, SECRET_KEY="k" * 50, ALLOWED_HOSTS="a")
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"] == str(tmp_path / "db.sqlite3")
+    assert values["options"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in values["options"]["init_command"]
+    assert values["options"]["timeout"] >= 5
+    assert values["redis"] == "redis://127.0.0.1:6390/0"
+    assert values["storage"] == str(tmp_path / "images")
+    assert (values["lang"], values["tz"], values["use_tz"]) == ("cs", "Europe/Prague", True)
+    assert values["coloring"] == "auto"
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("postgres://postgres@127.0.0.1:5432/x", "django.db.backends.postgresql"),
+        ("sqlite:////tmp/other.sqlite3", "django.db.backends.sqlite3"),
+    ],
+)
+def test_database_url_is_honoured(tmp_path: Path, url: str, engine: str) -> None:
+    result = run_python(
+        ["-c", PRINT_SETTINGS],
+        tmp_path,
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="a",
+        DATABASE_URL=url,
+        REDIS_URL="redis://10.0.0.5:6379/2",
+    )
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == engine
+    assert values["redis"] == "redis://10.0.0.5:6379/2"

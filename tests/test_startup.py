@@ -1,0 +1,173 @@
+"""End to end: the run command on a fresh copy of the project with nothing configured.
+
+The launcher starts embedded Redis, migrates SQLite, creates the admin account and
+runs daphne, a Celery worker and Celery beat; Ctrl-C (SIGINT) stops every one of them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.integration
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def copy_project(target: Path) -> None:
+    """What a fresh clone holds: the files git tracks or would track, nothing else."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    for name in listed:
+        source = BASE_DIR / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+
+
+def fresh_environment(web_port: int, redis_port: int) -> dict[str, str]:
+    unset = {
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DEBUG",
+        "DJANGO_SETTINGS_MODULE",
+        "READ_DOTENV",
+        "ADMIN_PASSWORD",
+        "DATA_DIR",
+    }
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(WEB_PORT=str(web_port), EMBEDDED_REDIS_PORT=str(redis_port), PYTHONUNBUFFERED="1")
+    return env
+
+
+def wait_for(url: str, launcher: subprocess.Popen[bytes], log: Path) -> requests.Response:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert launcher.poll() is None, log.read_text()
+        try:
+            response = requests.get(url, timeout=2)
+            if response.status_code == 200:
+                return response
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer 200 in time:\n{log.read_text()}")
+
+
+@pytest.fixture
+def running_app(
+    tmp_path: Path,
+) -> Iterator[tuple[subprocess.Popen[bytes], Path, Path, dict[str, str]]]:
+    project = tmp_path / "fotomalovanky"
+    copy_project(project)
+    env = fresh_environment(web_port=free_port(), redis_port=free_port())
+    log = tmp_path / "launcher.log"
+    with log.open("wb") as out:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "fotomalovanky.launcher", "run"],
+            cwd=project,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield launcher, project, log, env
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+            launcher.wait()
+
+
+def wait_for_worker(project: Path, env: dict[str, str]) -> str:
+    """Ask over the embedded broker until the worker answers a ping."""
+    celery = str(Path(sys.executable).parent / "celery")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        result = subprocess.run(
+            [celery, "-A", "fotomalovanky", "inspect", "ping", "--timeout", "3"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if "pong" in result.stdout:
+            return result.stdout
+    raise AssertionError("The Celery worker never answered a ping.")
+
+
+def child_pids(log: Path) -> dict[str, int]:
+    found = re.findall(r"started (\w+) \(pid (\d+)\)", log.read_text())
+    return {name: int(pid) for name, pid in found}
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def login(base: str, username: str, password: str) -> requests.Response:
+    session = requests.Session()
+    page = session.get(f"{base}/admin/login/", timeout=5)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token, page.text
+    return session.post(
+        f"{base}/admin/login/?next=/admin/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token[1]},
+        headers={"Referer": f"{base}/admin/login/"},
+        timeout=10,
+    )
+
+
+def test_run_command_starts_everything_and_ctrl_c_stops_everything(
+    running_app: tuple[subprocess.Popen[bytes], Path, Path, dict[str, str]],
+) -> None:
+    launcher, project, log, env = running_app
+    base = f"http://127.0.0.1:{env['WEB_PORT']}"
+
+    health = wait_for(f"{base}/api/v1/health", launcher, log)
+    assert health.json()["status"] == "healthy"
+    assert "Fotomalovánky Admin" in requests.get(f"{base}/", timeout=5).text
+    password = re.search(r"user: admin\s+password: (\S+)", log.read_text())
+    assert password, log.read_text()
+    index = login(base, "admin", password[1])
+    assert index.url == f"{base}/admin/"
+    assert "<title>Přehled | Fotomalovánky Admin</title>" in index.text
+    assert (project / ".env").read_text().count("SECRET_KEY=") == 1
+    assert (project / "data" / "db.sqlite3").exists()
+    assert "pong" in wait_for_worker(project, env)
+    pids = child_pids(log)
+    assert set(pids) == {"redis", "web", "worker", "beat"}
+    assert all(is_alive(pid) for pid in pids.values())
+
+    launcher.send_signal(signal.SIGINT)
+
+    assert launcher.wait(timeout=60) == 0, log.read_text()
+    assert [name for name, pid in pids.items() if is_alive(pid)] == []
