@@ -88,7 +88,7 @@ def running_app(
     log = tmp_path / "launcher.log"
     with log.open("wb") as out:
         launcher = subprocess.Popen(
-            [sys.executable, "-m", "fotomalovanky.launcher", "run"],
+            [sys.executable, "bin/launcher.py", "run"],
             cwd=project,
             env=env,
             stdout=out,

@@ -1,8 +1,8 @@
 """Start the whole application, or the test suite, with the embedded defaults.
 
-    python -m fotomalovanky.launcher run     # web + worker + beat (+ Redis when unset)
-    python -m fotomalovanky.launcher test …  # pytest (+ Redis when unset)
-    python -m fotomalovanky.launcher bench   # every benchmarks/*.py (+ Redis when unset)
+    python bin/launcher.py run     # web + worker + beat (+ Redis when unset)
+    python bin/launcher.py test …  # pytest (+ Redis when unset)
+    python bin/launcher.py bench   # every benchmarks/*.py (+ Redis when unset)
 
 `bin/run` and `bin/test` create the virtual environment and call this. With nothing
 configured it uses SQLite under DATA_DIR and starts a Redis server of its own (the one
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import environ
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent  # the project folder (this file is in bin/)
 ENV_FILE = BASE_DIR / ".env"
 STOP_TIMEOUT = 20.0
 
