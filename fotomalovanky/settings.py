@@ -195,8 +195,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis re-delivers an unacknowledged task after this long; no countdown may exceed it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Two queues: "io" for work that waits on the network (Shopify, downloads, RunPod,
+# Vectorizer) and "cpu" for local image work, so a heavy filter never delays a poll.
 CELERY_TASK_DEFAULT_QUEUE = "io"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Celery beat ---
+# Each app adds its periodic sweeps here.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 CHANNEL_LAYERS = {
     "default": {

@@ -106,3 +106,40 @@ def plain_client(plain_user: User) -> Client:
 @pytest.fixture
 def photo_bytes() -> Iterator[bytes]:
     yield (PHOTOS / "chelsea.jpg").read_bytes()
+
+
+@pytest.fixture
+def redis_channel_layer(settings: Any) -> Iterator[None]:
+    """The real channels-redis layer on REDIS_URL, under a prefix of this test's own."""
+    import uuid
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+        }
+    }
+    yield
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[object]:
+    """A real Celery worker (solo pool, in a thread) consuming both queues on real Redis.
+
+    Leftover messages from earlier runs are purged first so only this test's tasks run.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from fotomalovanky.celery import app
+
+    app.control.purge()
+    with start_worker(
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        queues=["io", "cpu"],
+        loglevel="WARNING",
+        shutdown_timeout=30,
+    ) as worker:
+        yield worker
+    app.control.purge()

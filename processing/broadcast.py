@@ -1,0 +1,58 @@
+"""The only module that talks to the channel layer: live events after commit.
+
+JSON events (the seed's names and payloads) go to the `events` group, which the API's
+`/ws/events/` consumer joins:
+
+    {"type": "list_update"}
+    {"type": "order_update", "order_number": "1270"}
+    {"type": "image_status", "order_number": "1270", "image_id": 123,
+     "status_type": "coloring"|"svg", "version_id": 456, "status": "runpod_processing"}
+
+HTML fragments for the staff pages go to `orders` (the list) and `order-<id>` (one
+order's detail page).
+
+Sending never raises: a live update that cannot be delivered (Redis down) is logged,
+and pages re-fetch their state when their socket reconnects.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.dispatch import receiver
+
+from orders.signals import order_changed
+
+logger = logging.getLogger(__name__)
+
+EVENTS_GROUP = "events"
+LIST_GROUP = "orders"
+
+
+def order_group(order_id: int) -> str:
+    return f"order-{order_id}"
+
+
+def group_send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group, message)
+    except Exception:  # live updates are best effort, see the module docstring
+        logger.warning("Could not send %s to group %s", message.get("type"), group, exc_info=True)
+
+
+def json_event_send(payload: dict[str, Any]) -> None:
+    group_send(EVENTS_GROUP, {"type": "event.json", "event": payload})
+
+
+@receiver(order_changed, dispatch_uid="processing.broadcast.order_changed")
+def order_changed_broadcast(
+    sender: object, order_id: int, order_number: str, created: bool = False, **kwargs: Any
+) -> None:
+    json_event_send({"type": "order_update", "order_number": order_number})
+    json_event_send({"type": "list_update"})
