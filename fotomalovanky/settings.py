@@ -198,11 +198,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Two queues: "io" for work that waits on the network (Shopify, downloads, RunPod,
 # Vectorizer) and "cpu" for local image work, so a heavy filter never delays a poll.
 CELERY_TASK_DEFAULT_QUEUE = "io"
+# Celery 5.7 deprecates the per-task `queue` attribute: routes live here, per app.
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    # Image work in the worker; every other processing task waits on the network ("io").
+    "processing.tasks.coloring_local_run": {"queue": "cpu"},
+    "processing.tasks.svg_local_run": {"queue": "cpu"},
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Celery beat ---
 # Each app adds its periodic sweeps here.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Every minute: resume colouring/SVG versions whose work was interrupted (a worker
+    # died, a message was lost) and fail those that cannot be resumed.
+    "processing-recover": {"task": "processing.tasks.processing_recover", "schedule": 60.0},
+}
 
 CHANNEL_LAYERS = {
     "default": {
@@ -235,6 +245,20 @@ VECTORIZER_API_KEY = env.str("VECTORIZER_API_KEY", default="")
 VECTORIZER_API_SECRET = env.str("VECTORIZER_API_SECRET", default="")
 VECTORIZER_URL = env.str("VECTORIZER_URL", default="https://vectorizer.ai/api/v1/vectorize")
 VECTORIZER_MODE = _choice("VECTORIZER_MODE", "production", ("production", "preview", "test"))
+# RunPod refuses /run bodies over about 10 MB; photos are scaled down to fit below this.
+RUNPOD_MAX_BODY_BYTES = env.int("RUNPOD_MAX_BODY_BYTES", default=10_000_000)
+# Recovery: seconds without any update after which an in-progress version counts as
+# interrupted. Waiting in the queue may take long when much is queued; a running step
+# must outlast the longest task time limit (180 s); a RunPod poll touches the row
+# every RUNPOD_POLL_INTERVAL, so silence means the poll chain broke.
+PROCESSING_STALE_QUEUED = env.int("PROCESSING_STALE_QUEUED", default=600)
+PROCESSING_STALE_RUNNING = env.int("PROCESSING_STALE_RUNNING", default=300)
+PROCESSING_STALE_POLLING = env.int("PROCESSING_STALE_POLLING", default=120)
+# After this many resumptions of one version the sweep gives up and sets `error`.
+PROCESSING_MAX_RECOVERIES = env.int("PROCESSING_MAX_RECOVERIES", default=3)
+# Timeouts (seconds) of one request to RunPod and to Vectorizer.ai (its pages can be slow).
+RUNPOD_REQUEST_TIMEOUT = env.float("RUNPOD_REQUEST_TIMEOUT", default=30.0)
+VECTORIZER_TIMEOUT = env.float("VECTORIZER_TIMEOUT", default=120.0)
 
 # --- JSON API ---
 API_JWT_SECRET = env.str("API_JWT_SECRET", default="")

@@ -56,3 +56,19 @@ def order_changed_broadcast(
 ) -> None:
     json_event_send({"type": "order_update", "order_number": order_number})
     json_event_send({"type": "list_update"})
+
+
+def image_status_send(
+    *, order_number: str, image_id: int, status_type: str, version_id: int, status: str
+) -> None:
+    """Send one `image_status` event. Call it through transaction.on_commit."""
+    json_event_send(
+        {
+            "type": "image_status",
+            "order_number": order_number.lstrip("#"),
+            "image_id": image_id,
+            "status_type": status_type,
+            "version_id": version_id,
+            "status": status,
+        }
+    )

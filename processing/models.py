@@ -65,6 +65,12 @@ class VersionBase(models.Model):
     version = models.PositiveIntegerField("verze")
     backend = models.CharField("backend", max_length=16, choices=Backend.choices, blank=True)
     error_message = models.TextField("chybová zpráva", blank=True)
+    # One line per notable event (errors, retries, resumptions), oldest first: the
+    # version's own history, kept when error_message is cleared by a retry.
+    error_history = models.TextField("historie", blank=True)
+    # How often the recovery sweep had to resume interrupted work; capped, so a photo
+    # that kills its worker every time ends in `error` instead of looping for ever.
+    recoveries = models.PositiveSmallIntegerField("obnovení", default=0)
     is_selected = models.BooleanField("vybraná", default=False)
     created_at = models.DateTimeField("vytvořeno", default=timezone.now)
     started_at = models.DateTimeField("zahájeno", null=True, blank=True)
@@ -113,6 +119,16 @@ class ColoringVersion(VersionBase):
     megapixels = models.FloatField("megapixely", default=1.0)
     steps = models.PositiveSmallIntegerField("kroky", default=4)
     runpod_job_id = models.CharField("RunPod úloha", max_length=100, blank=True)
+    runpod_submitted_at = models.DateTimeField("odesláno na RunPod", null=True, blank=True)
+    # POSTs to /run that were started (each may be a paid job).
+    runpod_submit_attempts = models.PositiveSmallIntegerField("pokusy o odeslání", default=0)
+    # Submissions cut off before the job id was stored: resubmitted at most once.
+    runpod_interrupted_submits = models.PositiveSmallIntegerField("přerušená odeslání", default=0)
+    # Advanced by every poll; a poll task carries the value it expects, so duplicate
+    # poll chains (a re-delivered message, a recovery re-schedule) merge into one.
+    runpod_poll_seq = models.PositiveIntegerField("pořadí dotazu", default=0)
+    runpod_execution_ms = models.PositiveIntegerField("RunPod výpočet (ms)", null=True, blank=True)
+    runpod_delay_ms = models.PositiveIntegerField("RunPod čekání (ms)", null=True, blank=True)
 
     class Meta(VersionBase.Meta):
         verbose_name = "verze omalovánky"
@@ -156,6 +172,11 @@ class SvgVersion(VersionBase):
     group_by = models.CharField(
         "seskupení", max_length=16, choices=GroupBy.choices, default=GroupBy.COLOR
     )
+    credits_charged = models.DecimalField(
+        "účtované kredity", max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    # Vectorizer.ai's token for fetching this result again in other formats unbilled.
+    vectorizer_image_token = models.CharField("Vectorizer token", max_length=200, blank=True)
 
     class Meta(VersionBase.Meta):
         verbose_name = "verze SVG"

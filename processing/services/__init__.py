@@ -1,0 +1,50 @@
+"""Processing services: the one place where versions are created, worked on and chosen.
+
+Admin actions, staff pages, the JSON API, tasks and commands all call these.
+
+- `versions`: numbering, validation, new versions for an image or a whole order,
+  retry, selection (what staff and the API ask for).
+- `coloring`, `svg`: the work of one version, called by the tasks.
+- `recovery`: the failure handler of every task and the recovery sweep.
+- `state`: conditional-UPDATE transitions, completion, events and audit (internal).
+"""
+
+from __future__ import annotations
+
+from .coloring import coloring_local_run, coloring_runpod_poll, coloring_runpod_submit
+from .recovery import processing_recover, version_task_failed
+from .svg import svg_local_run, svg_vectorizer_run
+from .versions import (
+    coloring_generate,
+    coloring_settings_validate,
+    coloring_version_create,
+    order_coloring_generate,
+    order_svg_generate,
+    svg_generate,
+    svg_settings_validate,
+    svg_version_create,
+    version_number_allocate,
+    version_retry,
+    version_select,
+)
+
+__all__ = [
+    "coloring_generate",
+    "coloring_local_run",
+    "coloring_runpod_poll",
+    "coloring_runpod_submit",
+    "coloring_settings_validate",
+    "coloring_version_create",
+    "order_coloring_generate",
+    "order_svg_generate",
+    "processing_recover",
+    "svg_generate",
+    "svg_local_run",
+    "svg_settings_validate",
+    "svg_vectorizer_run",
+    "svg_version_create",
+    "version_number_allocate",
+    "version_retry",
+    "version_select",
+    "version_task_failed",
+]

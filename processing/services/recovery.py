@@ -1,0 +1,170 @@
+"""No version stays in progress for ever: the failure handler and the recovery sweep.
+
+- `version_task_failed` is what every task's `on_failure` calls: a permanent error,
+  retries exhausted, a time limit or any unexpected exception sets `error` with a
+  message staff can read (the old system left such versions in `runpod_*` for ever).
+- `processing_recover` runs every minute (beat) and on `manage.py recover_processing`.
+  It finds versions in progress whose row has not changed for longer than a per-status
+  threshold and resumes each from where it is: queue a version that never started,
+  poll a stored RunPod job, run a local or Vectorizer.ai step again, resubmit an
+  interrupted RunPod submission once. Each resumption is claimed with a conditional
+  UPDATE that also requires the row to still be stale, so two sweeps at once (or a
+  sweep and a worker that wakes up) never both act.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from processing.errors import ProcessingPermanentError, ProcessingTransientError
+from processing.models import ColoringStatus, ColoringVersion, SvgStatus, SvgVersion
+
+from .coloring import AWAITING, coloring_job_abandon, submission_interrupted
+from .enqueue import runpod_poll_enqueue, version_start_enqueue
+from .state import STARTABLE, Version, transition, version_fail, version_label, version_load
+
+logger = logging.getLogger(__name__)
+
+MODELS: dict[str, type[ColoringVersion] | type[SvgVersion]] = {
+    "coloring": ColoringVersion,
+    "svg": SvgVersion,
+}
+BATCH = 500  # per rule and sweep; the next sweep a minute later takes the rest
+
+
+def failure_message(exc: BaseException) -> str:
+    """The Czech `error_message` for whatever ended a task."""
+    if isinstance(exc, ProcessingPermanentError):
+        return exc.message
+    if isinstance(exc, ProcessingTransientError):
+        return f"Opakované pokusy vyčerpány: {exc.message}"
+    if isinstance(exc, (SoftTimeLimitExceeded, TimeLimitExceeded)):
+        return "Zpracování trvalo příliš dlouho a bylo přerušeno (časový limit úlohy)."
+    return f"Neočekávaná chyba ({type(exc).__name__}: {exc})."
+
+
+def version_task_failed(*, kind: str, version_id: int, exc: BaseException) -> str:
+    """Set `error` on a version whose task failed for good. Safe to call twice.
+
+    A colouring whose RunPod job may still run has the job cancelled first (best
+    effort), so a failed version is not billed further. Returns "failed",
+    "already-final" or "missing".
+    """
+    try:
+        version = version_load(MODELS[kind], version_id)
+    except MODELS[kind].DoesNotExist:
+        return "missing"
+    if isinstance(version, ColoringVersion):
+        coloring_job_abandon(version)
+    return "failed" if version_fail(version, failure_message(exc)) else "already-final"
+
+
+def _touch(version: Version, cutoff: datetime, **where: object) -> bool:
+    """Claim a stale row for this sweep without changing its status."""
+    return transition(
+        version,
+        from_statuses={version.status},
+        to=version.status,
+        where={"updated_at__lt": cutoff, **where},
+    )
+
+
+def _requeue(version: Version, cutoff: datetime) -> str:
+    # Never started: its message was lost (broker down at commit, a worker killed
+    # before it acknowledged). A duplicate message is harmless: the claim decides.
+    if not _touch(version, cutoff):
+        return ""
+    version_start_enqueue(version)
+    return "znovu zařazena do fronty"
+
+
+def _repoll(version: Version, cutoff: datetime) -> str:
+    assert isinstance(version, ColoringVersion)
+    if not _touch(version, cutoff, runpod_poll_seq=version.runpod_poll_seq):
+        return ""
+    runpod_poll_enqueue(version, countdown=0)
+    return f"dotazování RunPodu obnoveno (úloha {version.runpod_job_id})"
+
+
+def _restart(version: Version, cutoff: datetime) -> str:
+    # A local or Vectorizer.ai step was cut off (worker killed, machine restarted):
+    # run it again from the start, but not for ever.
+    if version.recoveries >= settings.PROCESSING_MAX_RECOVERIES:
+        message = f"Zpracování bylo {version.recoveries}× přerušeno; další pokus se nezkouší."
+        return "chyba: opakovaně přerušeno" if version_fail(version, message) else ""
+    if not transition(
+        version,
+        from_statuses={version.status},
+        to="queued",
+        where={"updated_at__lt": cutoff},
+        note="Zpracování bylo přerušeno; spouští se znovu.",
+        recoveries=F("recoveries") + 1,
+    ):
+        return ""
+    version_start_enqueue(version)
+    return "přerušené zpracování spuštěno znovu"
+
+
+def _resubmit(version: Version, cutoff: datetime) -> str:
+    assert isinstance(version, ColoringVersion)
+    if version.runpod_job_id:  # cannot happen (stored with the status), but if so: poll
+        return _repoll(version, cutoff)
+    outcome = submission_interrupted(version, reason="worker skončil uprostřed odesílání")
+    if outcome == "resubmit":
+        version_start_enqueue(version)
+        return "přerušené odeslání na RunPod: odesílá se znovu (jednou)"
+    return "přerušené odeslání na RunPod: podruhé, verze je v chybě"
+
+
+Rule = tuple[type[ColoringVersion] | type[SvgVersion], frozenset[str], str, Callable[..., str]]
+RULES: list[Rule] = [
+    (ColoringVersion, STARTABLE, "PROCESSING_STALE_QUEUED", _requeue),
+    (ColoringVersion, frozenset({ColoringStatus.PROCESSING}), "PROCESSING_STALE_RUNNING", _restart),
+    (
+        ColoringVersion,
+        frozenset({ColoringStatus.RUNPOD_SUBMITTING}),
+        "PROCESSING_STALE_RUNNING",
+        _resubmit,
+    ),
+    (ColoringVersion, AWAITING, "PROCESSING_STALE_POLLING", _repoll),
+    (SvgVersion, STARTABLE, "PROCESSING_STALE_QUEUED", _requeue),
+    (
+        SvgVersion,
+        frozenset({SvgStatus.PROCESSING, SvgStatus.VECTORIZER_PROCESSING}),
+        "PROCESSING_STALE_RUNNING",
+        _restart,
+    ),
+]
+
+
+def processing_recover(*, now: datetime | None = None) -> list[str]:
+    """Resume every stale in-progress version; return one line per version acted on.
+
+    Safe to run at any time and concurrently with itself and with workers.
+    """
+    now = now or timezone.now()
+    lines = []
+    for model, statuses, threshold, action in RULES:
+        cutoff = now - timedelta(seconds=getattr(settings, threshold))
+        stale = (
+            model.objects.select_related("image__line_item__order")
+            .filter(status__in=statuses, updated_at__lt=cutoff)
+            .order_by("updated_at")[:BATCH]
+        )
+        for version in stale:
+            with transaction.atomic():
+                done = action(version, cutoff)
+            if done:
+                order = version.image.line_item.order.order_number
+                lines.append(f"{order} · {version_label(version)}: {done}")
+    for line in lines:
+        logger.info("Recovery: %s", line)
+    return lines

@@ -1,0 +1,294 @@
+"""Creating, numbering, retrying and selecting versions: what staff and the API ask for.
+
+Every public function here validates first and changes nothing when it raises;
+whatever it queues is queued after the transaction commits. `actor` says who asked
+("user:jana", "api:jana", "system") and goes into the order's audit trail.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from orders.models import Image, Order
+from orders.services import order_changed_notify
+from processing import selectors
+from processing.backends import coloring_backend_name, svg_backend_name
+from processing.errors import ProcessingRuleError, ProcessingValidationError
+from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion
+
+from .enqueue import version_start_enqueue
+from .state import Version, audit, status_changed_notify, transition
+
+VersionModel = type[ColoringVersion] | type[SvgVersion]
+
+MEGAPIXELS_MIN, MEGAPIXELS_MAX, MEGAPIXELS_STEP = 0.5, 8.0, 0.5
+STEPS_MIN, STEPS_MAX = 1, 20
+
+
+def version_number_allocate(*, model: VersionModel, image_id: int) -> int:
+    """Return the next version number of `model` for one image. Call inside a transaction.
+
+    The image row is locked first, so two concurrent allocations for one image are
+    serialised (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE transaction
+    already holds the database's write lock) and get n and n+1, never the same number.
+    Raises Image.DoesNotExist for an unknown image.
+    """
+    Image.objects.select_for_update().filter(pk=image_id).values_list("pk", flat=True).get()
+    last = model.objects.filter(image_id=image_id).aggregate(last=Max("version"))["last"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def coloring_version_create(
+    *, image: Image, megapixels: float = 1.0, steps: int = 4, backend: str = ""
+) -> ColoringVersion:
+    """Create the image's next colouring version in `queued`. Race-free numbering.
+
+    Only the row: no validation, no task (see `coloring_generate`).
+    """
+    number = version_number_allocate(model=ColoringVersion, image_id=image.pk)
+    return ColoringVersion.objects.create(
+        image=image, version=number, megapixels=megapixels, steps=steps, backend=backend
+    )
+
+
+@transaction.atomic
+def svg_version_create(
+    *,
+    image: Image,
+    coloring_version: ColoringVersion,
+    shape_stacking: str = "stacked",
+    group_by: str = "color",
+    backend: str = "",
+) -> SvgVersion:
+    """Create the image's next SVG version in `queued`. Race-free numbering.
+
+    Only the row: no validation, no task (see `svg_generate`).
+    """
+    number = version_number_allocate(model=SvgVersion, image_id=image.pk)
+    return SvgVersion.objects.create(
+        image=image,
+        coloring_version=coloring_version,
+        version=number,
+        shape_stacking=shape_stacking,
+        group_by=group_by,
+        backend=backend,
+    )
+
+
+def coloring_settings_validate(*, megapixels: object, steps: object) -> tuple[float, int]:
+    """Raise ProcessingValidationError unless megapixels is 0.5–8 in steps of 0.5 and
+    steps is a whole number 1–20; return them as (float, int)."""
+    errors = {}
+    mp = _number(megapixels)
+    if mp is None or not MEGAPIXELS_MIN <= mp <= MEGAPIXELS_MAX or (mp * 2) % 1:
+        errors["megapixels"] = "Megapixely musí být číslo od 0,5 do 8 po 0,5."
+    whole = _number(steps)
+    if whole is None or whole % 1 or not STEPS_MIN <= whole <= STEPS_MAX:
+        errors["steps"] = "Počet kroků musí být celé číslo od 1 do 20."
+    if errors:
+        raise ProcessingValidationError(errors)
+    return float(mp), int(whole)  # type: ignore[arg-type]
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (Real, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def svg_settings_validate(*, shape_stacking: object, group_by: object) -> tuple[str, str]:
+    """Raise ProcessingValidationError unless both are values Vectorizer.ai accepts."""
+    errors = {}
+    if shape_stacking not in ShapeStacking.values:
+        errors["shape_stacking"] = "Vrstvení tvarů musí být „stacked“ nebo „cutouts“."
+    if group_by not in GroupBy.values:
+        errors["group_by"] = "Seskupení musí být jedno z: color, none, parent, layer."
+    if errors:
+        raise ProcessingValidationError(errors)
+    return str(shape_stacking), str(group_by)
+
+
+def coloring_generate(
+    *, image: Image, megapixels: object = 1.0, steps: object = 4, actor: str
+) -> ColoringVersion:
+    """Create a new colouring version of a downloaded image and queue it.
+
+    Raises ProcessingValidationError (bad settings) or ProcessingRuleError (the photo is
+    not downloaded yet); then nothing is created. A new version is made even when
+    completed ones exist. Queues the backend's first task on commit.
+    """
+    mp, whole_steps = coloring_settings_validate(megapixels=megapixels, steps=steps)
+    if not image.is_downloaded:
+        raise ProcessingRuleError("Fotka ještě není stažená.")
+    with transaction.atomic():
+        return _coloring_start(image, mp, whole_steps, actor)
+
+
+def _coloring_start(image: Image, megapixels: float, steps: int, actor: str) -> ColoringVersion:
+    backend = coloring_backend_name()
+    version = coloring_version_create(
+        image=image, megapixels=megapixels, steps=steps, backend=backend
+    )
+    version.image = image
+    audit(version, actor=actor, message=f"nová ({megapixels:g} MP, {steps} kroků, {backend})")
+    _created_notify(version)
+    return version
+
+
+def order_coloring_generate(
+    *, order: Order, megapixels: object = 1.0, steps: object = 4, actor: str
+) -> list[ColoringVersion]:
+    """One new colouring version for every downloaded image of the order that has neither
+    a completed nor an in-progress colouring; all in one transaction.
+
+    Raises ProcessingValidationError for bad settings and ProcessingRuleError when no
+    image is eligible. The order row is locked so two clicks cannot double the work.
+    """
+    mp, whole_steps = coloring_settings_validate(megapixels=megapixels, steps=steps)
+    with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").get()
+        images = list(selectors.coloring_eligible_images(order_id=order.pk))
+        if not images:
+            raise ProcessingRuleError("V objednávce není žádná stažená fotka bez omalovánky.")
+        return [_coloring_start(image, mp, whole_steps, actor) for image in images]
+
+
+def svg_generate(
+    *, image: Image, shape_stacking: object = "stacked", group_by: object = "color", actor: str
+) -> SvgVersion:
+    """Create a new SVG version from the image's selected completed colouring (else its
+    newest completed one) and queue it.
+
+    Raises ProcessingValidationError (bad options) or ProcessingRuleError (no completed
+    colouring); then nothing is created.
+    """
+    stacking, grouping = svg_settings_validate(shape_stacking=shape_stacking, group_by=group_by)
+    source = selectors.image_usable_coloring(image_id=image.pk)
+    if source is None:
+        raise ProcessingRuleError("Fotka nemá hotovou omalovánku; nejprve ji vygenerujte.")
+    with transaction.atomic():
+        return _svg_start(image, source, stacking, grouping, actor)
+
+
+def _svg_start(
+    image: Image, source: ColoringVersion, stacking: str, grouping: str, actor: str
+) -> SvgVersion:
+    backend = svg_backend_name()
+    version = svg_version_create(
+        image=image,
+        coloring_version=source,
+        shape_stacking=stacking,
+        group_by=grouping,
+        backend=backend,
+    )
+    version.image = image
+    audit(version, actor=actor, message=f"nové z omalovánky v{source.version} ({backend})")
+    _created_notify(version)
+    return version
+
+
+def order_svg_generate(
+    *, order: Order, shape_stacking: object = "stacked", group_by: object = "color", actor: str
+) -> list[SvgVersion]:
+    """One new SVG version for every image of the order that has a usable colouring and
+    no completed or in-progress SVG; all in one transaction.
+
+    Raises ProcessingValidationError for bad options and ProcessingRuleError when no
+    image is eligible.
+    """
+    stacking, grouping = svg_settings_validate(shape_stacking=shape_stacking, group_by=group_by)
+    with transaction.atomic():
+        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").get()
+        images = list(selectors.svg_eligible_images(order_id=order.pk))
+        if not images:
+            raise ProcessingRuleError(
+                "V objednávce není žádná fotka s hotovou omalovánkou bez SVG."
+            )
+        sources = ColoringVersion.objects.in_bulk([image.usable_coloring_id for image in images])
+        return [
+            _svg_start(image, sources[image.usable_coloring_id], stacking, grouping, actor)
+            for image in images
+        ]
+
+
+def _created_notify(version: Version) -> None:
+    status_changed_notify(version)
+    order = version.image.line_item.order
+    order_changed_notify(order_id=order.pk, order_number=order.order_number)
+    version_start_enqueue(version)
+
+
+def _same_image(image: Image, version: Version) -> None:
+    if version.image_id != image.pk:
+        raise ProcessingRuleError("Verze nepatří k této fotce.")
+
+
+def version_retry(*, image: Image, version: Version, actor: str) -> Version:
+    """Start a version in `error` again, as it is now configured (backend re-chosen).
+
+    A colouring gets a new RunPod job: the old job id is cleared, never polled again
+    (the dead job of the old system, §13.2). Raises ProcessingRuleError when the version
+    belongs to another image or is not in `error`. Queues the first task on commit.
+    """
+    _same_image(image, version)
+    if version.status != "error":
+        raise ProcessingRuleError("Opakovat lze jen verzi ve stavu Chyba.")
+    fields: dict[str, object] = {"error_message": "", "recoveries": 0, "completed_at": None}
+    if isinstance(version, ColoringVersion):
+        fields.update(
+            backend=coloring_backend_name(),
+            runpod_job_id="",
+            runpod_submitted_at=None,
+            runpod_interrupted_submits=0,
+            runpod_execution_ms=None,
+            runpod_delay_ms=None,
+        )
+    else:
+        fields.update(backend=svg_backend_name())
+    previous = version.error_message
+    with transaction.atomic():
+        note = f"Opakováno ({actor}); předchozí chyba: {previous}"
+        if not transition(version, from_statuses={"error"}, to="queued", note=note, **fields):
+            raise ProcessingRuleError("Opakovat lze jen verzi ve stavu Chyba.")
+        audit(version, actor=actor, message=f"opakování ({version.backend})")
+        order = version.image.line_item.order
+        order_changed_notify(order_id=order.pk, order_number=order.order_number)
+        version_start_enqueue(version)
+    return version
+
+
+def version_select(*, image: Image, version: Version, actor: str) -> Version:
+    """Make a completed version the image's selected one of its kind (staff's choice).
+
+    Raises ProcessingRuleError when the version belongs to another image or is not
+    completed. Idempotent: selecting the selected version changes nothing.
+    """
+    _same_image(image, version)
+    if version.status != "completed":
+        raise ProcessingRuleError("Vybrat lze jen dokončenou verzi.")
+    if version.is_selected:
+        return version
+    model = type(version)
+    now = timezone.now()
+    with transaction.atomic():
+        # The image lock serialises selections and completions of one image, so the
+        # partial unique constraint (one selected per image) is never hit.
+        Image.objects.select_for_update().filter(pk=image.pk).values_list("pk").get()
+        model.objects.filter(image_id=image.pk, is_selected=True).update(
+            is_selected=False, updated_at=now
+        )
+        model.objects.filter(pk=version.pk).update(is_selected=True, updated_at=now)
+        version.is_selected = True
+        audit(version, actor=actor, message="vybrána")
+        status_changed_notify(version)
+    return version

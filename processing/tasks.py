@@ -1,0 +1,143 @@
+"""Celery tasks of the processing app: thin wrappers that take ids and call one service.
+
+Queues (CELERY_TASK_ROUTES in settings): `io`, the default, for work that waits on
+the network (RunPod, Vectorizer.ai, the sweep); `cpu` for image work in the worker
+(`*_local_run`), so a heavy filter never delays a poll.
+
+Retries: every task retries `ProcessingTransientError` with exponential backoff and
+jitter (`retry_backoff`, capped by `retry_backoff_max`) up to `max_retries` times. The
+services put the version back into a state the retry can claim before they raise. When
+retries run out, or on a permanent error, a time limit or anything unexpected, the
+task's `on_failure` handler sets the version to `error` with a message, so no version
+is left in progress (and the recovery sweep catches what even that misses: a killed
+worker runs no handler). All tasks are idempotent: acks_late means some run twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+
+from processing import services
+from processing.errors import ProcessingTransientError
+
+logger = logging.getLogger(__name__)
+
+RETRY = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (ProcessingTransientError,),
+    "retry_backoff": True,
+}
+
+
+def _version_id(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    return int(args[0] if args else kwargs["version_id"])
+
+
+def _coloring_task_failure(
+    self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
+) -> None:
+    outcome = services.version_task_failed(
+        kind="coloring", version_id=_version_id(args, kwargs), exc=exc
+    )
+    logger.warning("%s for coloring %s: %s (%s)", self.name, args, exc, outcome)
+
+
+def _svg_task_failure(
+    self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
+) -> None:
+    version_id = _version_id(args, kwargs)
+    outcome = services.version_task_failed(kind="svg", version_id=version_id, exc=exc)
+    logger.warning("%s for svg %s: %s (%s)", self.name, args, exc, outcome)
+
+
+@shared_task(
+    **RETRY,
+    retry_backoff_max=60,
+    max_retries=5,
+    soft_time_limit=60,
+    time_limit=90,
+    on_failure=_coloring_task_failure,
+)
+def coloring_runpod_submit(self: Any, version_id: int) -> str:
+    """Submit the colouring's RunPod job; a version with a job id is never resubmitted."""
+    return services.coloring_runpod_submit(version_id=version_id)
+
+
+@shared_task(
+    **RETRY,
+    # A flaky status endpoint is retried for a long while: the RUNPOD_TIMEOUT deadline,
+    # checked at the start of every poll, is what bounds the wait, not this count.
+    retry_backoff_max=30,
+    max_retries=40,
+    soft_time_limit=60,
+    time_limit=75,
+    on_failure=_coloring_task_failure,
+)
+def coloring_runpod_poll(self: Any, version_id: int, poll_seq: int) -> str:
+    """Poll the colouring's RunPod job once; schedules the next poll itself."""
+    return services.coloring_runpod_poll(version_id=version_id, poll_seq=poll_seq)
+
+
+@shared_task(
+    **RETRY,
+    retry_backoff_max=60,
+    max_retries=3,
+    soft_time_limit=90,
+    time_limit=120,
+    on_failure=_coloring_task_failure,
+)
+def coloring_local_run(self: Any, version_id: int) -> str:
+    """Make the colouring page with the local OpenCV filter."""
+    return services.coloring_local_run(version_id=version_id)
+
+
+@shared_task(
+    **RETRY,
+    retry_backoff_max=120,
+    max_retries=5,
+    # Vectorizer.ai may take up to its 120 s read timeout.
+    soft_time_limit=150,
+    time_limit=180,
+    on_failure=_svg_task_failure,
+)
+def svg_vectorizer_run(self: Any, version_id: int) -> str:
+    """Vectorise the SVG version's source colouring with Vectorizer.ai."""
+    return services.svg_vectorizer_run(version_id=version_id)
+
+
+@shared_task(
+    **RETRY,
+    retry_backoff_max=60,
+    max_retries=3,
+    soft_time_limit=90,
+    time_limit=120,
+    on_failure=_svg_task_failure,
+)
+def svg_local_run(self: Any, version_id: int) -> str:
+    """Vectorise the SVG version's source colouring with vtracer."""
+    return services.svg_local_run(version_id=version_id)
+
+
+def _recover_failure(
+    self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
+) -> None:
+    # Nothing to mark: the next sweep, a minute later, starts from scratch.
+    logger.error("The recovery sweep failed: %s", exc)
+
+
+@shared_task(
+    **RETRY,
+    retry_backoff_max=30,
+    max_retries=2,
+    soft_time_limit=50,
+    time_limit=60,
+    on_failure=_recover_failure,
+)
+def processing_recover(self: Any) -> str:
+    """The minutely recovery sweep (CELERY_BEAT_SCHEDULE "processing-recover")."""
+    lines = services.processing_recover()
+    return f"{len(lines)} resumed"

@@ -1,0 +1,211 @@
+"""A fake RunPod serverless endpoint (reference §14.2), scriptable per job.
+
+    fake = FakeRunPod().start()
+    settings.RUNPOD_API_URL = fake.url          # …/v2
+    fake.script_next("IN_QUEUE", "FAILED")      # the next submitted job's status replies
+
+A script lists what successive `/status` calls answer; its last entry repeats. Entries:
+"IN_QUEUE", "IN_PROGRESS", "COMPLETED", "NESTED" (completed, image under
+output.output), "NO_IMAGE", "BAD_IMAGE" (not a PNG), "FAILED", "CANCELLED",
+"TIMED_OUT", "WEIRD" (a status RunPod never documented), 404, 500 and "DROP" (the
+connection closes without a reply). Without a script a job answers IN_QUEUE ×2,
+IN_PROGRESS ×2, then COMPLETED; with `job_seconds` set it is IN_PROGRESS until that
+long after submission, then COMPLETED. `fail_next_run(…)` makes the next `/run` answer
+401, 429, 500 or "DROP" instead of accepting the job. Bodies over `max_body` get 413.
+
+The output PNG is derived from the input photo (its edges, inverted), so a test can
+tell whose job produced a page.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image, ImageFilter, ImageOps
+
+from .local_server import FakeHandler, LocalServer
+
+API_KEY = "test-runpod-key"
+ENDPOINT = "fake-endpoint"
+DEFAULT_SCRIPT = ("IN_QUEUE", "IN_QUEUE", "IN_PROGRESS", "IN_PROGRESS", "COMPLETED")
+MAX_BODY = 10 * 1000 * 1000
+FINISHED = {"COMPLETED", "NESTED", "NO_IMAGE", "BAD_IMAGE"}
+
+
+@dataclass
+class Job:
+    id: str
+    input: dict[str, Any]
+    script: deque[Any]
+    created: float = field(default_factory=time.monotonic)
+    duration: float | None = None
+    cancelled: bool = False
+    polls: int = 0
+
+    def next_step(self) -> Any:
+        if self.cancelled:
+            return "CANCELLED"
+        if self.duration is not None:
+            done = time.monotonic() - self.created >= self.duration
+            return "COMPLETED" if done else "IN_PROGRESS"
+        return self.script.popleft() if len(self.script) > 1 else self.script[0]
+
+
+class FakeRunPod:
+    def __init__(self, *, job_seconds: float | None = None, max_body: int = MAX_BODY) -> None:
+        self.job_seconds = job_seconds
+        self.max_body = max_body
+        self.jobs: dict[str, Job] = {}
+        self.submissions: list[Job] = []
+        self.cancels: list[str] = []
+        self.status_calls = 0
+        self._scripts: deque[tuple[Any, ...]] = deque()
+        self._run_failures: deque[Any] = deque()
+        self._lock = threading.Lock()
+        self.server = LocalServer(RunPodHandler, self)
+
+    def start(self) -> FakeRunPod:
+        self.server.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    @property
+    def url(self) -> str:
+        """What RUNPOD_API_URL should be."""
+        return f"{self.server.base_url}/v2"
+
+    def script_next(self, *steps: Any) -> None:
+        """The status replies of the next submitted job (scripts are used in order)."""
+        self._scripts.append(steps)
+
+    def fail_next_run(self, outcome: Any) -> None:
+        """The next /run answers this status code (or "DROP") instead of accepting."""
+        self._run_failures.append(outcome)
+
+    def submit(self, payload: dict[str, Any]) -> Job:
+        with self._lock:
+            script = self._scripts.popleft() if self._scripts else DEFAULT_SCRIPT
+            job = Job(
+                id=f"job-{uuid.uuid4().hex[:12]}",
+                input=payload.get("input", {}),
+                script=deque(script),
+                duration=self.job_seconds,
+            )
+            self.jobs[job.id] = job
+            self.submissions.append(job)
+            return job
+
+    def take_run_failure(self) -> Any:
+        with self._lock:
+            return self._run_failures.popleft() if self._run_failures else None
+
+    def status_reply(self, job: Job) -> tuple[Any, dict[str, Any]]:
+        with self._lock:
+            self.status_calls += 1
+            job.polls += 1
+            step = job.next_step()
+        if isinstance(step, int) or step == "DROP":
+            return step, {}
+        body: dict[str, Any] = {"id": job.id, "status": step, "delayTime": 120}
+        if step in FINISHED:
+            body.update(status="COMPLETED", executionTime=4321, output=_output(job, step))
+        elif step == "FAILED":
+            body.update(error="CUDA out of memory", executionTime=1200)
+        elif step == "WEIRD":
+            body["status"] = "PAUSED"
+        return 200, body
+
+
+def page_from(image_b64: str) -> bytes:
+    """The fake's 'colouring page': the input's edges, dark on white, as PNG."""
+    photo = Image.open(io.BytesIO(base64.b64decode(image_b64)))
+    photo.thumbnail((512, 512))
+    edges = ImageOps.invert(photo.convert("L").filter(ImageFilter.FIND_EDGES))
+    buffer = io.BytesIO()
+    edges.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _output(job: Job, step: str) -> dict[str, Any]:
+    if step == "NO_IMAGE":
+        return {"message": "done"}
+    if step == "BAD_IMAGE":
+        return {"image": base64.b64encode(b"<html>not a png</html>").decode()}
+    image = base64.b64encode(page_from(job.input["image"])).decode()
+    return {"output": {"image": image}} if step == "NESTED" else {"image": image}
+
+
+class RunPodHandler(FakeHandler):
+    def _authorised(self) -> bool:
+        if self.headers.get("Authorization") == f"Bearer {API_KEY}":
+            return True
+        self.send_json(401, {"error": "Unauthorized"})
+        return False
+
+    def _route(self) -> tuple[str, str]:
+        parts = self.path.strip("/").split("/")
+        if len(parts) < 3 or parts[0] != "v2" or parts[1] != ENDPOINT:
+            return "", ""
+        return parts[2], "/".join(parts[3:])
+
+    def do_POST(self) -> None:
+        body = self.body()
+        if not self._authorised():
+            return
+        action, job_id = self._route()
+        if action == "run":
+            self._run(body)
+        elif action == "cancel":
+            self._cancel(job_id)
+        else:
+            self.send_json(404, {"error": "endpoint not found"})
+
+    def do_GET(self) -> None:
+        if not self._authorised():
+            return
+        action, job_id = self._route()
+        job = self.fake.jobs.get(job_id)
+        if action != "status" or job is None:
+            self.send_json(404, {"error": "request does not exist"})
+            return
+        code, payload = self.fake.status_reply(job)
+        if code == "DROP":
+            self.drop()
+        elif code != 200:
+            self.send_json(code, {"error": f"status {code}"})
+        else:
+            self.send_json(200, payload)
+
+    def _run(self, body: bytes) -> None:
+        failure = self.fake.take_run_failure()
+        if failure == "DROP":
+            self.drop()
+            return
+        if failure is not None:
+            headers = {"Retry-After": "1"} if failure == 429 else None
+            self.send_json(failure, {"error": f"status {failure}"}, headers)
+            return
+        if len(body) > self.fake.max_body:
+            self.send_json(413, {"error": "request body too large"})
+            return
+        job = self.fake.submit(json.loads(body))
+        self.send_json(200, {"id": job.id, "status": "IN_QUEUE"})
+
+    def _cancel(self, job_id: str) -> None:
+        job = self.fake.jobs.get(job_id)
+        if job is None:
+            self.send_json(404, {"error": "request does not exist"})
+            return
+        job.cancelled = True
+        self.fake.cancels.append(job_id)
+        self.send_json(200, {"id": job_id, "status": "CANCELLED"})
