@@ -7,7 +7,10 @@ read when present (real environment variables win over it).
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -194,12 +197,21 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis re-delivers an unacknowledged task after this long; no countdown may exceed it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+# Publishing gives up quickly when Redis is down: the caller (often a web request) must
+# not hang, and the work is already recorded in the database for the sweeps to find.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Two queues: "io" for work that waits on the network (Shopify, downloads, RunPod,
 # Vectorizer) and "cpu" for local image work, so a heavy filter never delays a poll.
 CELERY_TASK_DEFAULT_QUEUE = "io"
 # Celery 5.7 deprecates the per-task `queue` attribute: routes live here, per app.
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    "shopify_sync.tasks.*": {"queue": "io"},
     # Image work in the worker; every other processing task waits on the network ("io").
     "processing.tasks.coloring_local_run": {"queue": "cpu"},
     "processing.tasks.svg_local_run": {"queue": "cpu"},
@@ -212,6 +224,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every minute: resume colouring/SVG versions whose work was interrupted (a worker
     # died, a message was lost) and fail those that cannot be resumed.
     "processing-recover": {"task": "processing.tasks.processing_recover", "schedule": 60.0},
+    # Every minute: webhook deliveries still pending, photo downloads whose worker died
+    # or whose task never arrived (broker outage).
+    "shopify-sweep": {"task": "shopify_sync.tasks.shopify_sweep", "schedule": 60.0},
 }
 
 CHANNEL_LAYERS = {
@@ -227,10 +242,45 @@ SHOPIFY_STORE_HANDLE = env.str("SHOPIFY_STORE_HANDLE", default="")
 SHOPIFY_ACCESS_TOKEN = env.str("SHOPIFY_ACCESS_TOKEN", default="")
 SHOPIFY_WEBHOOK_SECRET = env.str("SHOPIFY_WEBHOOK_SECRET", default="")
 SHOPIFY_API_VERSION = env.str("SHOPIFY_API_VERSION", default="2025-01")
+# First wait between retries of a failed Shopify call (doubles each time, at most 30 s).
+SHOPIFY_RETRY_BASE_DELAY = env.float("SHOPIFY_RETRY_BASE_DELAY", default=1.0)
+# A webhook body larger than this is refused with 413 (Shopify's order payloads are far smaller).
+SHOPIFY_WEBHOOK_MAX_BYTES = env.int("SHOPIFY_WEBHOOK_MAX_BYTES", default=2 * 1024 * 1024)
+# Stored webhook deliveries not processed after this many seconds are picked up by the sweep.
+SHOPIFY_WEBHOOK_SWEEP_AFTER = env.int("SHOPIFY_WEBHOOK_SWEEP_AFTER", default=60)
 
 # --- Photo download ---
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=50 * 1024 * 1024)
+# Development and tests only: allows loopback and private addresses (never link-local).
 PHOTO_ALLOW_PRIVATE_HOSTS = env.bool("PHOTO_ALLOW_PRIVATE_HOSTS", default=False)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=100_000_000)
+PHOTO_DOWNLOAD_CONCURRENCY = env.int("PHOTO_DOWNLOAD_CONCURRENCY", default=4)
+PHOTO_CONNECT_TIMEOUT = env.float("PHOTO_CONNECT_TIMEOUT", default=10.0)
+PHOTO_READ_TIMEOUT = env.float("PHOTO_READ_TIMEOUT", default=30.0)
+PHOTO_RETRY_BASE_DELAY = env.float("PHOTO_RETRY_BASE_DELAY", default=1.0)
+PHOTO_PREVIEW_SIZE = env.int("PHOTO_PREVIEW_SIZE", default=1024)
+
+
+def _photo_proxies() -> list[dict[str, str]]:
+    """PROXY_<N>_HOST/PORT/USERNAME/PASSWORD (all four) and optional PROXY_<N>_CERTIFICATE
+    (a CA file): fallbacks for photo hosts that block us, tried in ascending N."""
+    numbers = sorted({int(m[1]) for k in os.environ if (m := re.fullmatch(r"PROXY_(\d+)_HOST", k))})
+    proxies = []
+    for n in numbers:
+        parts = [env.str(f"PROXY_{n}_{part}", default="") for part in _PROXY_PARTS]
+        if all(parts):
+            host, port, user, password = (quote(p, safe="") for p in parts)
+            proxies.append(
+                {
+                    "url": f"http://{user}:{password}@{host}:{port}",
+                    "ca_file": env.str(f"PROXY_{n}_CERTIFICATE", default=""),
+                }
+            )
+    return proxies
+
+
+_PROXY_PARTS = ("HOST", "PORT", "USERNAME", "PASSWORD")
+PHOTO_PROXIES = _photo_proxies()
 
 # --- Colouring and vectorising backends ---
 COLORING_BACKEND = _choice("COLORING_BACKEND", "auto", ("auto", "runpod", "local"))

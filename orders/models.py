@@ -40,6 +40,8 @@ class Order(models.Model):
     status = models.CharField("stav", max_length=20, choices=Status.choices, default=Status.PENDING)
     status_message = models.TextField("zpráva ke stavu", blank=True)
     created_at = models.DateTimeField("vytvořeno", default=timezone.now)
+    # Shopify's updatedAt of the data we hold: an older webhook never overwrites newer data.
+    shopify_updated_at = models.DateTimeField("změněno ve Shopify", null=True, blank=True)
     imported_at = models.DateTimeField("importováno", auto_now_add=True)
     updated_at = models.DateTimeField("změněno", auto_now=True)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Order
+from .models import Order, OrderEvent
 from .signals import order_changed
 
 
@@ -48,3 +50,40 @@ def order_changed_notify(*, order_id: int, order_number: str, created: bool = Fa
         ),
         robust=True,
     )
+
+
+def order_event_log(*, order_id: int, actor: str, message: str) -> None:
+    """Append to the order's audit trail."""
+    OrderEvent.objects.create(order_id=order_id, actor=actor, message=message)
+
+
+@transaction.atomic
+def order_status_set(
+    *,
+    order_id: int,
+    status: str,
+    actor: str,
+    message: str = "",
+    expected: Collection[str] | None = None,
+) -> bool:
+    """Move an order to `status` if it is currently in one of `expected` (any when None).
+
+    A conditional UPDATE, so two workers never both "win" the same transition. Returns
+    whether the order changed; when it did, the change is logged and announced (after
+    commit).
+    """
+    rows = Order.objects.filter(pk=order_id)
+    if expected is not None:
+        rows = rows.filter(status__in=list(expected))
+    changed = rows.update(status=status, status_message=message, updated_at=timezone.now())
+    if not changed:
+        return False
+    number = Order.objects.values_list("order_number", flat=True).get(pk=order_id)
+    label = Order.Status(status).label
+    order_event_log(
+        order_id=order_id,
+        actor=actor,
+        message=f"Stav: {label}" + (f" – {message}" if message else ""),
+    )
+    order_changed_notify(order_id=order_id, order_number=number)
+    return True

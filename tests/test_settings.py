@@ -119,3 +119,32 @@ def test_database_url_is_honoured(tmp_path: Path, url: str, engine: str) -> None
     values = json.loads(result.stdout)
     assert values["engine"] == engine
     assert values["redis"] == "redis://10.0.0.5:6379/2"
+
+
+def test_photo_proxies_need_all_four_parts_and_come_in_order(tmp_path: Path) -> None:
+    code = "import django; from django.conf import settings; print(settings.PHOTO_PROXIES)"
+    result = run_python(
+        ["-c", code],
+        tmp_path,
+        SECRET_KEY="k" * 50,
+        ALLOWED_HOSTS="a",
+        PROXY_2_HOST="p2.example.com",
+        PROXY_2_PORT="22225",
+        PROXY_2_USERNAME="user",
+        PROXY_2_PASSWORD="p@ss:word",
+        PROXY_2_CERTIFICATE="/certs/ca.crt",
+        PROXY_1_HOST="p1.example.com",
+        PROXY_1_PORT="8080",  # no credentials: does not count
+        PROXY_10_HOST="p10.example.com",
+        PROXY_10_PORT="1",
+        PROXY_10_USERNAME="u",
+        PROXY_10_PASSWORD="p",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(
+        [
+            {"url": "http://user:p%40ss%3Aword@p2.example.com:22225", "ca_file": "/certs/ca.crt"},
+            {"url": "http://u:p@p10.example.com:1", "ca_file": ""},
+        ]
+    )

@@ -1,0 +1,84 @@
+"""The webhook inbox in the back office: every delivery, its outcome, and a replay action."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from orders.admin import BadgeCss
+from orders.badges import badge
+
+from .models import ShopifyWebhookEvent
+from .services import webhook_replay
+
+OUTCOME_COLORS = {
+    "pending": "blue",
+    "processed": "green",
+    "ignored": "gray",
+    "stale": "gray",
+    "failed": "red",
+}
+
+
+@admin.register(ShopifyWebhookEvent)
+class ShopifyWebhookEventAdmin(admin.ModelAdmin):
+    list_display = (
+        "received_at",
+        "topic",
+        "shopify_order_id",
+        "outcome_badge",
+        "attempts",
+        "processed_at",
+        "webhook_id",
+        "error",
+    )
+    list_filter = ("outcome", "topic", "shop_domain")
+    search_fields = ("webhook_id", "shopify_order_id")
+    list_select_related = ()
+    date_hierarchy = "received_at"
+    readonly_fields = (
+        "webhook_id",
+        "topic",
+        "shop_domain",
+        "api_version",
+        "shopify_order_id",
+        "received_at",
+        "processed_at",
+        "outcome",
+        "attempts",
+        "error",
+        "pretty_payload",
+    )
+    exclude = ("payload",)
+    actions = ("replay",)
+    Media = BadgeCss
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ShopifyWebhookEvent]:
+        qs = super().get_queryset(request)
+        # Payloads are large; the list never shows them.
+        return qs.defer("payload") if request.resolver_match.url_name.endswith("changelist") else qs
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="Výsledek", ordering="outcome")
+    def outcome_badge(self, obj: ShopifyWebhookEvent) -> SafeString:
+        return badge(obj.get_outcome_display(), OUTCOME_COLORS.get(obj.outcome, "gray"))
+
+    @admin.display(description="Obsah")
+    def pretty_payload(self, obj: ShopifyWebhookEvent) -> SafeString:
+        text = json.dumps(obj.payload, indent=2, ensure_ascii=False, sort_keys=True)
+        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+
+    @admin.action(description="Zpracovat znovu", permissions=["view"])
+    def replay(self, request: HttpRequest, queryset: QuerySet[ShopifyWebhookEvent]) -> None:
+        count = sum(webhook_replay(event_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Znovu zařazeno ke zpracování: {count}")

@@ -1,0 +1,47 @@
+"""The webhook inbox: every accepted Shopify delivery, stored before it is acknowledged."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class ShopifyWebhookEvent(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Čeká na zpracování"
+        PROCESSED = "processed", "Zpracováno"
+        IGNORED = "ignored", "Ignorováno (jiné téma)"
+        STALE = "stale", "Přeskočeno (starší než uložená data)"
+        FAILED = "failed", "Chyba"
+
+    # Shopify's X-Shopify-Webhook-Id: the same delivery retried keeps its id, so a
+    # unique constraint drops duplicates.
+    webhook_id = models.CharField("ID doručení", max_length=100, unique=True)
+    topic = models.CharField("téma", max_length=100)
+    shop_domain = models.CharField("obchod", max_length=255, blank=True)
+    api_version = models.CharField("verze API", max_length=20, blank=True)
+    shopify_order_id = models.BigIntegerField("Shopify ID objednávky", null=True, blank=True)
+    payload = models.JSONField("obsah")
+    received_at = models.DateTimeField("přijato", default=timezone.now)
+    processed_at = models.DateTimeField("zpracováno", null=True, blank=True)
+    outcome = models.CharField(
+        "výsledek", max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    error = models.TextField("chyba", blank=True)
+    attempts = models.PositiveIntegerField("pokusy", default=0)
+
+    class Meta:
+        verbose_name = "Shopify webhook"
+        verbose_name_plural = "Shopify webhooky"
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            # The sweep looks for deliveries still waiting, oldest first.
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(outcome="pending"),
+                name="webhook_pending_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.webhook_id}"

@@ -1,0 +1,193 @@
+"""Typed objects for what Shopify sends, parsed at the boundary (GraphQL and webhook JSON).
+
+Nothing here imports Django models: `services.py` maps these objects to rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ShopifyPermanentError
+
+DEDICATION_KEY = "Věnování"
+LAYOUT_KEY = "Rozvržení"
+# "Fotka 1", "Fotka3", "Fotka (4)-2": the last number is the photo's position; "(4)"
+# is the pack size and is ignored. Anchored at the start only, case-sensitive, as the
+# upload app writes it.
+PHOTO_KEY = re.compile(r"^Fotka\s*(?:\(\d+\))?\s*-?\s*(\d+)")
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    position: int
+    url: str
+
+
+@dataclass(frozen=True)
+class LineItemData:
+    shopify_line_item_id: int
+    title: str
+    variant_title: str
+    quantity: int
+    # Cleaned custom attributes in Shopify's order: no empty keys or values, no hidden
+    # ("_"-prefixed) keys.
+    attributes: tuple[tuple[str, str], ...]
+
+    @property
+    def dedication(self) -> str:
+        return dict(self.attributes).get(DEDICATION_KEY, "")
+
+    @property
+    def layout(self) -> str:
+        return dict(self.attributes).get(LAYOUT_KEY, "")
+
+    @property
+    def photos(self) -> list[PhotoRef]:
+        """Photo attributes by position; for a repeated position the first one wins."""
+        found: dict[int, str] = {}
+        for key, value in self.attributes:
+            match = PHOTO_KEY.match(key)
+            if match and int(match[1]) >= 1 and is_http_url(value):
+                found.setdefault(int(match[1]), value)
+        return [PhotoRef(position, url) for position, url in sorted(found.items())]
+
+
+@dataclass(frozen=True)
+class OrderData:
+    shopify_id: int
+    name: str
+    created_at: datetime
+    updated_at: datetime | None
+    email: str
+    payment_status: str  # Shopify's upper-case form (PAID, PARTIALLY_REFUNDED, …) or ""
+    customer_name: str
+    shipping_method: str
+    line_items: tuple[LineItemData, ...] | None  # None: not part of this answer
+
+
+@dataclass(frozen=True)
+class OrdersPage:
+    orders: tuple[OrderData, ...]
+    has_next_page: bool
+    end_cursor: str | None
+
+
+def is_http_url(value: str) -> bool:
+    parts = urlsplit(value.strip())
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def clean_attributes(pairs: Iterable[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
+    cleaned = []
+    for key, value in pairs:
+        key, value = str(key or "").strip(), str(value or "").strip()
+        if key and value and not key.startswith("_"):
+            cleaned.append((key, value))
+    return tuple(cleaned)
+
+
+def gid_number(gid: str | int) -> int:
+    """`gid://shopify/LineItem/123` → 123 (REST payloads already give 123)."""
+    match = re.search(r"(\d+)$", str(gid))
+    if not match:
+        raise ShopifyPermanentError(f"Shopify sent an id without a number: {gid!r}.")
+    return int(match[1])
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def full_name(first: str | None, last: str | None) -> str:
+    return " ".join(part.strip() for part in (first or "", last or "") if part.strip())
+
+
+def payment_status(value: str | None) -> str:
+    """GraphQL says PARTIALLY_PAID, REST says partially_paid: store the upper-case form."""
+    return (value or "").strip().upper()
+
+
+# --- GraphQL (Admin API) ---
+
+
+def line_item_from_graphql(node: Mapping[str, Any]) -> LineItemData:
+    return LineItemData(
+        shopify_line_item_id=gid_number(node["id"]),
+        title=node.get("title") or "",
+        variant_title=node.get("variantTitle") or "",
+        quantity=int(node.get("quantity") or 1),
+        attributes=clean_attributes(
+            (a.get("key"), a.get("value")) for a in node.get("customAttributes") or []
+        ),
+    )
+
+
+def order_from_graphql(
+    node: Mapping[str, Any], line_items: tuple[LineItemData, ...] | None = None
+) -> OrderData:
+    customer = node.get("customer") or {}
+    created_at = parse_time(node.get("createdAt"))
+    if created_at is None:
+        raise ShopifyPermanentError(f"Shopify sent order {node.get('name')!r} without createdAt.")
+    return OrderData(
+        shopify_id=int(node.get("legacyResourceId") or gid_number(node["id"])),
+        name=node["name"],
+        created_at=created_at,
+        updated_at=parse_time(node.get("updatedAt")),
+        email=node.get("email") or customer.get("email") or "",
+        payment_status=payment_status(node.get("displayFinancialStatus")),
+        customer_name=full_name(customer.get("firstName"), customer.get("lastName")),
+        shipping_method=(node.get("shippingLine") or {}).get("title") or "",
+        line_items=line_items,
+    )
+
+
+# --- Webhooks (REST JSON) ---
+
+
+def line_items_from_webhook(payload: Mapping[str, Any]) -> tuple[LineItemData, ...] | None:
+    """The payload's own line items when complete (each with id and properties), else None."""
+    items = payload.get("line_items")
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and item.get("id") and isinstance(item.get("properties"), list)
+        for item in items
+    ):
+        return None
+    return tuple(
+        LineItemData(
+            shopify_line_item_id=gid_number(item["id"]),
+            title=item.get("title") or item.get("name") or "",
+            variant_title=item.get("variant_title") or "",
+            quantity=int(item.get("quantity") or 1),
+            attributes=clean_attributes(
+                (p.get("name"), p.get("value")) for p in item["properties"]
+            ),
+        )
+        for item in items
+    )
+
+
+def order_from_webhook(payload: Mapping[str, Any]) -> OrderData:
+    customer = payload.get("customer") or {}
+    shipping = payload.get("shipping_lines") or [{}]
+    created_at = parse_time(payload.get("created_at"))
+    if created_at is None:
+        raise ShopifyPermanentError("The webhook payload has no created_at.")
+    return OrderData(
+        shopify_id=int(payload["id"]),
+        name=str(payload.get("name") or f"#{payload.get('order_number', payload['id'])}"),
+        created_at=created_at,
+        updated_at=parse_time(payload.get("updated_at")),
+        email=payload.get("email") or customer.get("email") or "",
+        payment_status=payment_status(payload.get("financial_status")),
+        customer_name=full_name(customer.get("first_name"), customer.get("last_name")),
+        shipping_method=(shipping[0] or {}).get("title") or "",
+        line_items=line_items_from_webhook(payload),
+    )

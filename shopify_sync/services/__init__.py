@@ -1,0 +1,28 @@
+"""Shopify services: ingestion, the webhook inbox, photo download, imports and sweeps."""
+
+from __future__ import annotations
+
+from .fetch import FetchCounts, order_sync, order_sync_enqueue, orders_fetch, orders_fetch_enqueue
+from .inbox import webhook_process, webhook_receive, webhook_replay, webhooks_pending_sweep
+from .ingest import IngestResult, order_ingest
+from .photos import images_waiting, order_photos_download, photos_download_enqueue
+from .sweep import SweepReport, shopify_sweep
+
+__all__ = [
+    "FetchCounts",
+    "IngestResult",
+    "SweepReport",
+    "images_waiting",
+    "order_ingest",
+    "order_photos_download",
+    "order_sync",
+    "order_sync_enqueue",
+    "orders_fetch",
+    "orders_fetch_enqueue",
+    "photos_download_enqueue",
+    "shopify_sweep",
+    "webhook_process",
+    "webhook_receive",
+    "webhook_replay",
+    "webhooks_pending_sweep",
+]

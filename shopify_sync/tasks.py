@@ -1,0 +1,56 @@
+"""Celery tasks of the Shopify integration: thin wrappers that call one service each.
+
+services imports this module (to enqueue) and this module imports services: a real
+cycle, resolved because each side only looks the other up at call time.
+
+All run on the "io" queue (see CELERY_TASK_ROUTES): they wait on Shopify or photo hosts.
+Retries: transient Shopify errors (network, 429, 5xx, THROTTLED — the client already
+retried a few times within the call) are retried by Celery with exponential backoff up
+to 5 times; after that the work stays recorded (pending inbox row, order status) for
+the sweep.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from . import services
+from .errors import ShopifyTransientError
+
+RETRY = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (ShopifyTransientError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(**RETRY)
+def webhook_process(self: Any, event_id: int) -> str:
+    return services.webhook_process(event_id=event_id)
+
+
+@shared_task(**RETRY)
+def order_sync(self: Any, order_id: int, actor: str = "system") -> str:
+    return services.order_sync(order_id=order_id, actor=actor)
+
+
+@shared_task(**RETRY)
+def orders_fetch(self: Any, limit: int = 20, actor: str = "system") -> str:
+    counts = services.orders_fetch(limit=limit, actor=actor)
+    return f"imported={counts.imported} updated={counts.updated} failed={counts.failed}"
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
+def order_photos_download(self: Any, order_id: int) -> str:
+    return services.order_photos_download(order_id=order_id)
+
+
+@shared_task(bind=True, acks_late=True)
+def shopify_sweep(self: Any) -> str:
+    return str(services.shopify_sweep())

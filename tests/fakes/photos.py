@@ -1,0 +1,102 @@
+"""A fake photo host (and forward proxy) serving the real test photos and every failure.
+
+Paths:
+    /photos/<file>[?ctype=none]   a file from tests/fixtures/photos (no Content-Type if asked)
+    /status/<code>[?retry_after=] that HTTP status
+    /blocked/<file>               403, but served when fetched through the proxy
+    /flaky/<n>/<file>             503 for the first n requests of that path, then the file
+    /slow/<seconds>/<file>        answers after a delay
+    /drop/<file>                  closes the connection without answering
+    /redirect?to=<url>            302 to that URL
+    /loop/<n>                     redirects for ever
+    /big?mb=<n>                   n MB streamed without Content-Length
+    /big-declared                 declares a 1 GB Content-Length
+
+The same server is a forward proxy: a request in absolute form (GET http://host/path)
+must carry Proxy-Authorization for PROXY_USER/PROXY_PASSWORD, and is answered from the
+paths above with blocking switched off.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .server import FakeServer, Reply, Request
+
+PHOTOS = Path(__file__).resolve().parent.parent / "fixtures" / "photos"
+PROXY_USER, PROXY_PASSWORD = "proxyuser", "proxy-secret"
+mimetypes.add_type("image/heic", ".heic")
+
+
+class FakePhotoHost(FakeServer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: Counter[str] = Counter()
+        self.proxied: list[str] = []
+
+    def url_for(self, path: str) -> str:
+        return f"{self.url}{path}"
+
+    def handle(self, request: Request) -> Reply:
+        via_proxy = request.path.startswith("http://")
+        if via_proxy:
+            expected = base64.b64encode(f"{PROXY_USER}:{PROXY_PASSWORD}".encode()).decode()
+            if request.headers.get("Proxy-Authorization") != f"Basic {expected}":
+                return Reply(407, b"proxy auth required", {"Proxy-Authenticate": "Basic"})
+            self.proxied.append(request.path)
+        path = urlsplit(request.path).path
+        self.hits[path] += 1
+        return self._route(path, request, via_proxy)
+
+    def _route(self, path: str, request: Request, via_proxy: bool) -> Reply:
+        parts = path.strip("/").split("/")
+        kind, rest = parts[0], parts[1:]
+        if kind == "photos":
+            return _file(rest[0], content_type=request.query.get("ctype") != ["none"])
+        if kind == "status":
+            retry = request.query.get("retry_after")
+            return Reply(int(rest[0]), b"error", {"Retry-After": retry[0]} if retry else {})
+        if kind == "blocked":
+            return _file(rest[0]) if via_proxy else Reply(403, b"<html>Access denied</html>")
+        if kind == "flaky":
+            return Reply(503, b"busy") if self.hits[path] <= int(rest[0]) else _file(rest[1])
+        return self._special(kind, rest, request)
+
+    def _special(self, kind: str, rest: list[str], request: Request) -> Reply:
+        if kind == "slow":
+            reply = _file(rest[1])
+            reply.delay = float(rest[0])
+            return reply
+        if kind == "drop":
+            return Reply(drop=True)
+        if kind == "redirect":
+            return Reply(302, b"", {"Location": request.query["to"][0]})
+        if kind == "loop":
+            return Reply(302, b"", {"Location": f"/loop/{int(rest[0]) + 1}"})
+        if kind == "big":
+            megabytes = int(request.query.get("mb", ["60"])[0])
+            return Reply(200, _zeros(megabytes), {"Content-Type": "image/jpeg"})
+        if kind == "big-declared":
+            return Reply(200, b"", {"Content-Type": "image/jpeg", "Content-Length": str(2**30)})
+        return Reply(404, b"not found")
+
+
+def _file(name: str, content_type: bool = True) -> Reply:
+    path = PHOTOS / name
+    if not path.is_file():
+        return Reply(404, b"not found")
+    headers = {}
+    if content_type:
+        headers["Content-Type"] = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Reply(200, path.read_bytes(), headers)
+
+
+def _zeros(megabytes: int) -> Iterator[bytes]:
+    chunk = b"\0" * 2**20
+    for _ in range(megabytes):
+        yield chunk

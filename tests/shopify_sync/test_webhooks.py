@@ -1,0 +1,133 @@
+"""POST /api/v1/webhooks/shopify: verified, stored before answering, no slow work inside."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from shopify_sync.models import ShopifyWebhookEvent
+from tests.fakes.shopify import fixture, webhook_headers
+
+URL = "/api/v1/webhooks/shopify"
+SECRET = "test-webhook-secret"
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, payload: Any = None, *, body: bytes | None = None, **options: Any) -> Any:
+    raw = (
+        body if body is not None else json.dumps(payload or fixture("webhook_order.json")).encode()
+    )
+    headers = webhook_headers(raw, secret=options.pop("secret", SECRET), **options)
+    return client.post(URL, data=raw, content_type="application/json", headers=headers)
+
+
+def test_a_signed_order_delivery_is_stored_and_queued(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post(client, topic="orders/create", webhook_id="wh-100")
+
+    assert response.status_code == 200
+    event = ShopifyWebhookEvent.objects.get()
+    assert (event.webhook_id, event.topic, event.outcome) == ("wh-100", "orders/create", "pending")
+    assert event.shopify_order_id == 5861201002761
+    assert event.shop_domain == "fotomalovanky.myshopify.com"
+    assert event.payload["name"] == "#1270"
+    assert len(callbacks) == 1  # the processing task, sent after commit
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"signature": "bm90IHRoZSByaWdodCBzaWduYXR1cmU="},
+        {"signature": ""},
+        {"secret": "another-secret"},
+    ],
+)
+def test_a_wrong_or_missing_signature_is_401_and_stores_nothing(
+    client: Client, options: dict[str, str]
+) -> None:
+    response = post(client, **options)
+
+    assert response.status_code == 401
+    assert ShopifyWebhookEvent.objects.count() == 0
+
+
+def test_without_a_configured_secret_every_delivery_is_401(client: Client, settings: Any) -> None:
+    settings.SHOPIFY_WEBHOOK_SECRET = ""
+
+    response = post(client)
+
+    assert response.status_code == 401
+    assert "SHOPIFY_WEBHOOK_SECRET" in response.json()["detail"]
+    assert ShopifyWebhookEvent.objects.count() == 0
+
+
+def test_a_repeated_delivery_id_has_no_second_effect(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    post(client, webhook_id="wh-7")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post(client, webhook_id="wh-7")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "duplicate"}
+    assert ShopifyWebhookEvent.objects.count() == 1
+    assert callbacks == []
+
+
+def test_another_topic_is_recorded_as_ignored(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post(client, {"id": 77, "title": "Omalovánka"}, topic="products/update")
+
+    assert response.status_code == 200
+    event = ShopifyWebhookEvent.objects.get()
+    assert (event.outcome, event.processed_at is not None) == ("ignored", True)
+    assert callbacks == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[1, 2]", b'{"name": "#1270"}', b'{"id": "abc"}', b'{"id": true}', b"\xff\xfe"],
+)
+def test_malformed_payloads_are_400_and_store_nothing(client: Client, body: bytes) -> None:
+    response = post(client, body=body)
+
+    assert response.status_code == 400
+    assert ShopifyWebhookEvent.objects.count() == 0
+
+
+def test_a_delivery_without_webhook_id_is_400(client: Client) -> None:
+    raw = json.dumps(fixture("webhook_order.json")).encode()
+    headers = webhook_headers(raw, secret=SECRET)
+    del headers["X-Shopify-Webhook-Id"]
+
+    response = client.post(URL, data=raw, content_type="application/json", headers=headers)
+
+    assert response.status_code == 400
+
+
+def test_an_oversized_body_is_413(client: Client, settings: Any) -> None:
+    settings.SHOPIFY_WEBHOOK_MAX_BYTES = 1000
+    payload = fixture("webhook_order.json") | {"note": "x" * 2000}
+
+    response = post(client, payload)
+
+    assert response.status_code == 413
+    assert ShopifyWebhookEvent.objects.count() == 0
+
+
+def test_only_post_is_allowed(client: Client) -> None:
+    assert client.get(URL).status_code == 405
+
+
+def test_the_webhook_needs_no_csrf_token(settings: Any) -> None:
+    response = post(Client(enforce_csrf_checks=True))
+
+    assert response.status_code == 200
