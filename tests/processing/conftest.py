@@ -82,3 +82,16 @@ def vectorizer(settings: Any) -> Iterator[FakeVectorizer]:
 @pytest.fixture
 def image(db: None) -> Image:
     return downloaded_image()
+
+
+def sent_tasks(callbacks: list[Any]) -> list[tuple[str, tuple]]:
+    """(task name, args) of the tasks that captured on-commit callbacks would send."""
+    out = []
+    for callback in callbacks:
+        func = getattr(callback, "func", None)
+        task = getattr(func, "__self__", None)
+        if task is not None and func.__name__ == "delay":
+            out.append((task.name, callback.args))
+        elif task is not None and func.__name__ == "apply_async":
+            out.append((task.name, tuple(callback.args[0])))
+    return out
