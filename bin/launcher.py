@@ -181,19 +181,31 @@ def run_app() -> int:
             "web",
             [str(bindir / "daphne"), "-b", host, "-p", port, "fotomalovanky.asgi:application"],
         )
+        # Two workers: "io" tasks mostly wait on the network (RunPod polls are short and
+        # many), "cpu" tasks are image filters that would only compete for the cores.
+        celery_worker = [str(bindir / "celery"), "-A", "fotomalovanky", "worker", "-l", "INFO"]
         sup.start(
-            "worker",
+            "worker_io",
             [
-                str(bindir / "celery"),
-                "-A",
-                "fotomalovanky",
-                "worker",
-                "-l",
-                "INFO",
+                *celery_worker,
+                "-n",
+                "io@%h",
                 "-Q",
-                "io,cpu",
-                "--concurrency",
-                env.get("WORKER_CONCURRENCY", "2"),
+                "io",
+                "-c",
+                env.get("WORKER_IO_CONCURRENCY", "4"),
+            ],
+        )
+        sup.start(
+            "worker_cpu",
+            [
+                *celery_worker,
+                "-n",
+                "cpu@%h",
+                "-Q",
+                "cpu",
+                "-c",
+                env.get("WORKER_CPU_CONCURRENCY", "1"),
             ],
         )
         sup.start(

@@ -97,9 +97,7 @@ def running_app(
     try:
         yield launcher, project, log, env
     finally:
-        if launcher.poll() is None:
-            launcher.kill()
-            launcher.wait()
+        stop_everything(launcher, log)
 
 
 def wait_for_worker(project: Path, env: dict[str, str]) -> str:
@@ -118,6 +116,20 @@ def wait_for_worker(project: Path, env: dict[str, str]) -> str:
         if "pong" in result.stdout:
             return result.stdout
     raise AssertionError("The Celery worker never answered a ping.")
+
+
+def stop_everything(launcher: subprocess.Popen[bytes], log: Path) -> None:
+    """Even when the test failed: the launcher stops its children; strays are killed."""
+    if launcher.poll() is None:
+        launcher.terminate()
+        try:
+            launcher.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            launcher.kill()
+            launcher.wait()
+    for pid in child_pids(log).values():
+        if is_alive(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 def child_pids(log: Path) -> dict[str, int]:
@@ -164,7 +176,7 @@ def test_run_command_starts_everything_and_ctrl_c_stops_everything(
     assert (project / "data" / "db.sqlite3").exists()
     assert "pong" in wait_for_worker(project, env)
     pids = child_pids(log)
-    assert set(pids) == {"redis", "web", "worker", "beat"}
+    assert set(pids) == {"redis", "web", "worker_io", "worker_cpu", "beat"}
     assert all(is_alive(pid) for pid in pids.values())
 
     launcher.send_signal(signal.SIGINT)

@@ -1,0 +1,144 @@
+"""The SIGKILL drill: a worker dies mid RunPod job and mid local job; recovery finishes both.
+
+Real worker processes (prefork), real Redis, the real database, the fake RunPod on
+loopback. The whole worker process group is killed with SIGKILL, as when a machine
+or container dies: no handler runs and the unacknowledged messages stay with Redis
+until its visibility timeout (an hour). A second worker and one recovery sweep must
+then complete both versions, with exactly one RunPod submission.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from fotomalovanky.celery import app
+from processing import services
+from processing.models import ColoringVersion
+from tests.fakes import runpod as fake_runpod
+from tests.fakes.runpod import FakeRunPod
+from tests.processing.conftest import downloaded_image
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+AWAITING = {"runpod_submitted", "runpod_queued", "runpod_processing"}
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def worker_env(settings: Any, fake: FakeRunPod) -> dict[str, str]:
+    """The test's own database, Redis, storage and fake RunPod, for a worker process."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="fotomalovanky.settings_test",
+        DATABASE_URL=database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        STORAGE_PATH=str(settings.STORAGE_PATH),
+        RUNPOD_API_URL=fake.url,
+        RUNPOD_API_KEY=fake_runpod.API_KEY,
+        RUNPOD_ENDPOINT_ID=fake_runpod.ENDPOINT,
+        RUNPOD_POLL_INTERVAL="0.2",
+    )
+    return env
+
+
+class Workers:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        name = f"drill-{uuid.uuid4().hex[:6]}@%h"
+        command = [sys.executable, "-m", "celery", "-A", "fotomalovanky", "worker", "-n", name]
+        command += ["-Q", "io,cpu", "-c", "2", "-P", "prefork", "-l", "WARNING"]
+        proc = subprocess.Popen(
+            command, cwd=BASE_DIR, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL
+        )
+        self.procs.append(proc)
+        return proc
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> None:
+        os.killpg(proc.pid, signal.SIGKILL)  # the main process and its pool children
+        proc.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+
+@pytest.fixture
+def workers(settings: Any, runpod: FakeRunPod) -> Iterator[Workers]:
+    app.control.purge()
+    pool = Workers(worker_env(settings, runpod))
+    yield pool
+    pool.stop_all()
+    app.control.purge()
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def status(pk: int) -> str:
+    return ColoringVersion.objects.values_list("status", flat=True).get(pk=pk)
+
+
+def test_sigkill_mid_runpod_job_and_mid_local_job_then_recovery_completes_both(
+    workers: Workers, runpod: FakeRunPod, settings: Any
+) -> None:
+    runpod.job_seconds = 8.0  # IN_PROGRESS for 8 s after submission, then COMPLETED
+    remote = services.coloring_generate(image=downloaded_image(), actor="user:jana")
+    settings.COLORING_BACKEND = "local"
+    # A large page from a 12 MP photo: the filter runs long enough to be killed mid-way.
+    local = services.coloring_generate(
+        image=downloaded_image("coffee-12mp.jpg"), megapixels=8, actor="user:jana"
+    )
+    first = workers.start()
+
+    wait_for(lambda: status(local.pk) == "processing", "the local job to start")
+    wait_for(lambda: status(remote.pk) in AWAITING, "the RunPod job id to be stored")
+    workers.kill(first)
+
+    assert status(local.pk) == "processing"
+    assert status(remote.pk) in AWAITING
+    assert len(runpod.submissions) == 1
+
+    workers.start()
+    for name in ("QUEUED", "RUNNING", "POLLING"):
+        setattr(settings, f"PROCESSING_STALE_{name}", 0)  # everything in progress is stale
+    lines = services.processing_recover()
+
+    assert len(lines) == 2, lines
+    wait_for(lambda: status(local.pk) == status(remote.pk) == "completed", "both to complete")
+    assert len(runpod.submissions) == 1
+    local.refresh_from_db()
+    remote.refresh_from_db()
+    assert local.recoveries == 1 and "přerušeno" in local.error_history
+    assert remote.runpod_submit_attempts == 1
+    assert remote.runpod_job_id == runpod.submissions[0].id
