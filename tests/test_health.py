@@ -16,6 +16,13 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def reset_connections() -> None:
+    """Close the connection and, on PostgreSQL, its pool, so new settings take effect."""
+    connection.close()
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
+
+
 @pytest.mark.django_db
 def test_it_is_healthy_when_database_and_broker_answer(client: Client) -> None:
     response = client.get("/api/v1/health")
@@ -45,16 +52,19 @@ def test_it_answers_503_naming_the_broker_when_redis_is_down(client: Client, set
 def test_it_answers_503_naming_the_database_when_it_is_down(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    connection.close()
+    reset_connections()
     if connection.vendor == "sqlite":
         monkeypatch.setitem(connection.settings_dict, "NAME", "/nonexistent/dir/db.sqlite3")
     else:
         monkeypatch.setitem(connection.settings_dict, "PORT", str(closed_port()))
+        pool = {**connection.settings_dict["OPTIONS"]["pool"], "timeout": 1}
+        monkeypatch.setitem(connection.settings_dict["OPTIONS"], "pool", pool)
 
     try:
         response = client.get("/api/v1/health")
     finally:
-        connection.close()
+        monkeypatch.undo()
+        reset_connections()
 
     assert response.status_code == 503
     assert response.json()["failed"] == ["database"]
