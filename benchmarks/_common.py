@@ -56,3 +56,15 @@ def summary_ms(values: Sequence[float]) -> str:
     """p50 / p95 / p99 of durations given in seconds."""
     parts = [f"p{p} {percentile(values, p) * 1000:.1f} ms" for p in (50, 95, 99)]
     return " · ".join([*parts, f"mean {statistics.mean(values) * 1000:.1f} ms"])
+
+
+def current_database_url() -> str:
+    """A DATABASE_URL for the database this process uses now (e.g. the temporary one)."""
+    from django.db import connection
+
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{config['NAME']}"
+    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
+    host = f"{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}"
+    return f"postgres://{auth}@{host}/{config['NAME']}"

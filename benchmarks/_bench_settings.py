@@ -1,0 +1,16 @@
+"""Settings for servers started by benchmarks: the test settings plus a trivial view."""
+
+from __future__ import annotations
+
+from fotomalovanky.settings_test import *  # noqa: F403
+
+ROOT_URLCONF = "_bench_urls"
+# The test settings rescan static folders on every request (autorefresh); a served
+# benchmark must not pay for that, production does not either.
+WHITENOISE_AUTOREFRESH = False
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "root": {"level": "WARNING", "handlers": ["stderr"]},
+}
