@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connection, transaction
 
 from orders.services import order_changed_notify
 from processing.broadcast import EVENTS_GROUP
@@ -22,8 +22,13 @@ async def test_order_change_sends_order_update_and_list_update_after_commit() ->
     layer, channel = await join_events()
 
     def change() -> None:
-        with transaction.atomic():
-            order_changed_notify(order_id=7, order_number="#1270")
+        try:
+            with transaction.atomic():
+                order_changed_notify(order_id=7, order_number="#1270")
+        finally:
+            # This runs in sync_to_async's executor thread: give its connection back, or
+            # (with the PostgreSQL pool) it stays checked out and open past the test run.
+            connection.close()
 
     from asgiref.sync import sync_to_async
 
