@@ -91,7 +91,7 @@ def runpod_throughput() -> tuple[float, int]:
     from tests.fakes import runpod as fake_runpod
 
     fake = fake_runpod.FakeRunPod(job_seconds=JOB_SECONDS).start()
-    settings.RUNPOD_API_URL = fake.url
+    settings.RUNPOD_API_URL = fake.api_url
     settings.RUNPOD_API_KEY, settings.RUNPOD_ENDPOINT_ID = fake_runpod.API_KEY, fake_runpod.ENDPOINT
     settings.COLORING_BACKEND = "runpod"
     photo = SMALL_PHOTO.read_bytes()
@@ -103,7 +103,7 @@ def runpod_throughput() -> tuple[float, int]:
     env.update(
         DATABASE_URL=current_database_url(),
         STORAGE_PATH=str(settings.STORAGE_PATH),
-        RUNPOD_API_URL=fake.url,
+        RUNPOD_API_URL=fake.api_url,
         RUNPOD_API_KEY=fake_runpod.API_KEY,
         RUNPOD_ENDPOINT_ID=fake_runpod.ENDPOINT,
         COLORING_BACKEND="runpod",

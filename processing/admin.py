@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from orders.admin import BadgeCss
 from orders.badges import version_status_badge
 
+from . import services
+from .errors import ProcessingError
 from .models import ColoringVersion, SvgVersion, VersionBase
 
 VERSION_TIMES = ("created_at", "started_at", "completed_at", "updated_at")
@@ -21,6 +26,7 @@ class VersionAdmin(admin.ModelAdmin):
     raw_id_fields = ("image",)
     date_hierarchy = "created_at"
     list_per_page = 100
+    actions = ("retry", "select")
     Media = BadgeCss
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -29,6 +35,25 @@ class VersionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # Versions are produced by workers; staff act on them through actions.
         return False
+
+    @admin.action(description="Opakovat vybrané verze ve stavu Chyba")
+    def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, services.version_retry, "Znovu zařazeno do fronty")
+
+    @admin.action(description="Vybrat tyto verze (u každé fotky jednu dokončenou)")
+    def select(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, services.version_select, "Vybráno")
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, service: Any, done: str) -> None:
+        """Call `service` for each version; report successes and each refusal (in Czech)."""
+        actor, count = f"user:{request.user.get_username()}", 0
+        for version in queryset.select_related("image__line_item__order"):
+            try:
+                service(image=version.image, version=version, actor=actor)
+                count += 1
+            except ProcessingError as exc:
+                self.message_user(request, f"{version}: {exc.message}", messages.WARNING)
+        self.message_user(request, f"{done}: {count}.")
 
     @admin.display(description="Objednávka", ordering="image__line_item__order__order_number")
     def order_number(self, obj: VersionBase) -> str:
@@ -67,7 +92,14 @@ class ColoringVersionAdmin(VersionAdmin):
         "steps",
         "backend",
         "runpod_job_id",
+        "runpod_submitted_at",
+        "runpod_submit_attempts",
+        "runpod_interrupted_submits",
+        "runpod_execution_ms",
+        "runpod_delay_ms",
         "error_message",
+        "error_history",
+        "recoveries",
         "is_selected",
         *VERSION_TIMES,
     )
@@ -97,7 +129,11 @@ class SvgVersionAdmin(VersionAdmin):
         "shape_stacking",
         "group_by",
         "backend",
+        "credits_charged",
+        "vectorizer_image_token",
         "error_message",
+        "error_history",
+        "recoveries",
         "is_selected",
         *VERSION_TIMES,
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import requests
+from django.conf import settings
 from urllib3.exceptions import NewConnectionError
 
-from processing.errors import ProcessingTransientError
+from processing.errors import ProcessingPermanentError, ProcessingTransientError
 
 BODY_EXCERPT = 300
 
@@ -32,6 +33,15 @@ def _maybe_delivered(exc: requests.RequestException) -> bool:
     cause = exc.args[0] if exc.args else None
     reason = getattr(cause, "reason", cause)
     return not isinstance(reason, NewConnectionError)
+
+
+def settings_require(service: str, *names: str) -> None:
+    """Fail with one sentence naming every missing setting (checked lazily, per call)."""
+    missing = [name for name in names if not getattr(settings, name)]
+    if missing:
+        raise ProcessingPermanentError(
+            f"{service} není nastavený: chybí {' a '.join(missing)} (v prostředí nebo v .env)."
+        )
 
 
 def retry_after(response: requests.Response) -> float | None:

@@ -20,7 +20,7 @@ from processing.errors import (
     ProcessingTransientError,
 )
 
-from ._http import error_detail, network_error, retry_after
+from ._http import error_detail, network_error, retry_after, settings_require
 
 SERVICE = "RunPod"
 CONNECT_TIMEOUT = 10.0
@@ -165,13 +165,7 @@ def _milliseconds(value: object) -> int | None:
 
 def runpod_client() -> RunPodClient:
     """A client from settings; fails with one sentence naming what is missing."""
-    missing = [
-        name for name in ("RUNPOD_API_KEY", "RUNPOD_ENDPOINT_ID") if not getattr(settings, name)
-    ]
-    if missing:
-        raise ProcessingPermanentError(
-            f"RunPod není nastavený: chybí {' a '.join(missing)} (v prostředí nebo v .env)."
-        )
+    settings_require(SERVICE, "RUNPOD_API_KEY", "RUNPOD_ENDPOINT_ID")
     return RunPodClient(
         api_url=settings.RUNPOD_API_URL,
         endpoint_id=settings.RUNPOD_ENDPOINT_ID,

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from processing.errors import ProcessingPermanentError, ProcessingTransientError
 
-from ._http import error_detail, network_error, retry_after
+from ._http import error_detail, network_error, retry_after, settings_require
 
 SERVICE = "Vectorizer.ai"
 CONNECT_TIMEOUT = 10.0
@@ -100,15 +100,7 @@ def _decimal(value: str | None) -> Decimal | None:
 
 def vectorizer_client() -> VectorizerClient:
     """A client from settings; fails with one sentence naming what is missing."""
-    missing = [
-        name
-        for name in ("VECTORIZER_API_KEY", "VECTORIZER_API_SECRET")
-        if not getattr(settings, name)
-    ]
-    if missing:
-        raise ProcessingPermanentError(
-            f"Vectorizer.ai není nastavený: chybí {' a '.join(missing)} (v prostředí nebo v .env)."
-        )
+    settings_require(SERVICE, "VECTORIZER_API_KEY", "VECTORIZER_API_SECRET")
     return VectorizerClient(
         url=settings.VECTORIZER_URL,
         api_id=settings.VECTORIZER_API_KEY,

@@ -8,10 +8,11 @@ whatever it queues is queued after the transaction commits. `actor` says who ask
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from numbers import Real
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from orders.models import Image, Order
@@ -152,15 +153,28 @@ def order_coloring_generate(
     a completed nor an in-progress colouring; all in one transaction.
 
     Raises ProcessingValidationError for bad settings and ProcessingRuleError when no
-    image is eligible. The order row is locked so two clicks cannot double the work.
+    image is eligible.
     """
     mp, whole_steps = coloring_settings_validate(megapixels=megapixels, steps=steps)
     with transaction.atomic():
-        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").get()
-        images = list(selectors.coloring_eligible_images(order_id=order.pk))
-        if not images:
-            raise ProcessingRuleError("V objednávce není žádná stažená fotka bez omalovánky.")
+        images = _order_images_lock(
+            order,
+            selectors.coloring_eligible_images,
+            "V objednávce není žádná stažená fotka bez omalovánky.",
+        )
         return [_coloring_start(image, mp, whole_steps, actor) for image in images]
+
+
+def _order_images_lock(
+    order: Order, eligible: Callable[..., QuerySet[Image]], nothing: str
+) -> list[Image]:
+    """Lock the order (two clicks at once cannot double the work), then list its eligible
+    images; ProcessingRuleError(`nothing`) when there are none."""
+    Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").get()
+    images = list(eligible(order_id=order.pk))
+    if not images:
+        raise ProcessingRuleError(nothing)
+    return images
 
 
 def svg_generate(
@@ -208,12 +222,11 @@ def order_svg_generate(
     """
     stacking, grouping = svg_settings_validate(shape_stacking=shape_stacking, group_by=group_by)
     with transaction.atomic():
-        Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").get()
-        images = list(selectors.svg_eligible_images(order_id=order.pk))
-        if not images:
-            raise ProcessingRuleError(
-                "V objednávce není žádná fotka s hotovou omalovánkou bez SVG."
-            )
+        images = _order_images_lock(
+            order,
+            selectors.svg_eligible_images,
+            "V objednávce není žádná fotka s hotovou omalovánkou bez SVG.",
+        )
         sources = ColoringVersion.objects.in_bulk([image.usable_coloring_id for image in images])
         return [
             _svg_start(image, sources[image.usable_coloring_id], stacking, grouping, actor)

@@ -1,7 +1,7 @@
 """A fake RunPod serverless endpoint (reference §14.2), scriptable per job.
 
     fake = FakeRunPod().start()
-    settings.RUNPOD_API_URL = fake.url          # …/v2
+    settings.RUNPOD_API_URL = fake.api_url      # …/v2
     fake.script_next("IN_QUEUE", "FAILED")      # the next submitted job's status replies
 
 A script lists what successive `/status` calls answer; its last entry repeats. Entries:
@@ -31,7 +31,7 @@ from typing import Any
 
 from PIL import Image, ImageFilter, ImageOps
 
-from .local_server import FakeHandler, LocalServer
+from .server import FakeServer, Reply, Request
 
 API_KEY = "test-runpod-key"
 ENDPOINT = "fake-endpoint"
@@ -59,8 +59,9 @@ class Job:
         return self.script.popleft() if len(self.script) > 1 else self.script[0]
 
 
-class FakeRunPod:
+class FakeRunPod(FakeServer):
     def __init__(self, *, job_seconds: float | None = None, max_body: int = MAX_BODY) -> None:
+        super().__init__()
         self.job_seconds = job_seconds
         self.max_body = max_body
         self.jobs: dict[str, Job] = {}
@@ -70,19 +71,11 @@ class FakeRunPod:
         self._scripts: deque[tuple[Any, ...]] = deque()
         self._run_failures: deque[Any] = deque()
         self._lock = threading.Lock()
-        self.server = LocalServer(RunPodHandler, self)
-
-    def start(self) -> FakeRunPod:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
 
     @property
-    def url(self) -> str:
+    def api_url(self) -> str:
         """What RUNPOD_API_URL should be."""
-        return f"{self.server.base_url}/v2"
+        return f"{self.url}/v2"
 
     def script_next(self, *steps: Any) -> None:
         """The status replies of the next submitted job (scripts are used in order)."""
@@ -92,30 +85,51 @@ class FakeRunPod:
         """The next /run answers this status code (or "DROP") instead of accepting."""
         self._run_failures.append(outcome)
 
-    def submit(self, payload: dict[str, Any]) -> Job:
+    def handle(self, request: Request) -> Reply:
+        if request.headers.get("Authorization") != f"Bearer {API_KEY}":
+            return _json(401, {"error": "Unauthorized"})
+        parts = request.url_path.strip("/").split("/")
+        if len(parts) < 3 or parts[:2] != ["v2", ENDPOINT]:
+            return _json(404, {"error": "endpoint not found"})
+        action, job_id = parts[2], "/".join(parts[3:])
+        if request.method == "POST" and action == "run":
+            return self._run(request.body)
+        job = self.jobs.get(job_id)
+        if job is None or (action, request.method) not in {("status", "GET"), ("cancel", "POST")}:
+            return _json(404, {"error": "request does not exist"})
+        return self._status(job) if action == "status" else self._cancel(job)
+
+    def _run(self, body: bytes) -> Reply:
+        with self._lock:
+            failure = self._run_failures.popleft() if self._run_failures else None
+        if failure == "DROP":
+            return Reply(drop=True)
+        if failure is not None:
+            headers = {"Retry-After": "1"} if failure == 429 else {}
+            return _json(failure, {"error": f"status {failure}"}, headers)
+        if len(body) > self.max_body:
+            return _json(413, {"error": "request body too large"})
         with self._lock:
             script = self._scripts.popleft() if self._scripts else DEFAULT_SCRIPT
             job = Job(
                 id=f"job-{uuid.uuid4().hex[:12]}",
-                input=payload.get("input", {}),
+                input=json.loads(body).get("input", {}),
                 script=deque(script),
                 duration=self.job_seconds,
             )
             self.jobs[job.id] = job
             self.submissions.append(job)
-            return job
+        return _json(200, {"id": job.id, "status": "IN_QUEUE"})
 
-    def take_run_failure(self) -> Any:
-        with self._lock:
-            return self._run_failures.popleft() if self._run_failures else None
-
-    def status_reply(self, job: Job) -> tuple[Any, dict[str, Any]]:
+    def _status(self, job: Job) -> Reply:
         with self._lock:
             self.status_calls += 1
             job.polls += 1
             step = job.next_step()
-        if isinstance(step, int) or step == "DROP":
-            return step, {}
+        if step == "DROP":
+            return Reply(drop=True)
+        if isinstance(step, int):
+            return _json(step, {"error": f"status {step}"})
         body: dict[str, Any] = {"id": job.id, "status": step, "delayTime": 120}
         if step in FINISHED:
             body.update(status="COMPLETED", executionTime=4321, output=_output(job, step))
@@ -123,7 +137,17 @@ class FakeRunPod:
             body.update(error="CUDA out of memory", executionTime=1200)
         elif step == "WEIRD":
             body["status"] = "PAUSED"
-        return 200, body
+        return _json(200, body)
+
+    def _cancel(self, job: Job) -> Reply:
+        job.cancelled = True
+        self.cancels.append(job.id)
+        return _json(200, {"id": job.id, "status": "CANCELLED"})
+
+
+def _json(status: int, payload: object, headers: dict[str, str] | None = None) -> Reply:
+    body = json.dumps(payload).encode()
+    return Reply(status, body, {"Content-Type": "application/json", **(headers or {})})
 
 
 def page_from(image_b64: str) -> bytes:
@@ -143,69 +167,3 @@ def _output(job: Job, step: str) -> dict[str, Any]:
         return {"image": base64.b64encode(b"<html>not a png</html>").decode()}
     image = base64.b64encode(page_from(job.input["image"])).decode()
     return {"output": {"image": image}} if step == "NESTED" else {"image": image}
-
-
-class RunPodHandler(FakeHandler):
-    def _authorised(self) -> bool:
-        if self.headers.get("Authorization") == f"Bearer {API_KEY}":
-            return True
-        self.send_json(401, {"error": "Unauthorized"})
-        return False
-
-    def _route(self) -> tuple[str, str]:
-        parts = self.path.strip("/").split("/")
-        if len(parts) < 3 or parts[0] != "v2" or parts[1] != ENDPOINT:
-            return "", ""
-        return parts[2], "/".join(parts[3:])
-
-    def do_POST(self) -> None:
-        body = self.body()
-        if not self._authorised():
-            return
-        action, job_id = self._route()
-        if action == "run":
-            self._run(body)
-        elif action == "cancel":
-            self._cancel(job_id)
-        else:
-            self.send_json(404, {"error": "endpoint not found"})
-
-    def do_GET(self) -> None:
-        if not self._authorised():
-            return
-        action, job_id = self._route()
-        job = self.fake.jobs.get(job_id)
-        if action != "status" or job is None:
-            self.send_json(404, {"error": "request does not exist"})
-            return
-        code, payload = self.fake.status_reply(job)
-        if code == "DROP":
-            self.drop()
-        elif code != 200:
-            self.send_json(code, {"error": f"status {code}"})
-        else:
-            self.send_json(200, payload)
-
-    def _run(self, body: bytes) -> None:
-        failure = self.fake.take_run_failure()
-        if failure == "DROP":
-            self.drop()
-            return
-        if failure is not None:
-            headers = {"Retry-After": "1"} if failure == 429 else None
-            self.send_json(failure, {"error": f"status {failure}"}, headers)
-            return
-        if len(body) > self.fake.max_body:
-            self.send_json(413, {"error": "request body too large"})
-            return
-        job = self.fake.submit(json.loads(body))
-        self.send_json(200, {"id": job.id, "status": "IN_QUEUE"})
-
-    def _cancel(self, job_id: str) -> None:
-        job = self.fake.jobs.get(job_id)
-        if job is None:
-            self.send_json(404, {"error": "request does not exist"})
-            return
-        job.cancelled = True
-        self.fake.cancels.append(job_id)
-        self.send_json(200, {"id": job_id, "status": "CANCELLED"})

@@ -1,7 +1,7 @@
 """A fake Vectorizer.ai `/api/v1/vectorize` (reference §14.3).
 
     fake = FakeVectorizer().start()
-    settings.VECTORIZER_URL = fake.url
+    settings.VECTORIZER_URL = fake.endpoint_url
     fake.fail_next(402)              # or 400, 401, 429, 500, "DROP", "SLOW", "BROKEN"
 
 HTTP Basic auth, multipart with the file part `image` and the documented text fields,
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import threading
-import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
@@ -26,7 +26,7 @@ from typing import Any
 
 from PIL import Image
 
-from .local_server import FakeHandler, LocalServer
+from .server import FakeServer, Reply, Request
 
 API_ID = "test-vectorizer-id"
 API_SECRET = "test-vectorizer-secret"
@@ -52,32 +52,61 @@ class Received:
     filename: str
 
 
-class FakeVectorizer:
+class FakeVectorizer(FakeServer):
     def __init__(self, *, slow_seconds: float = 3.0) -> None:
+        super().__init__()
         self.slow_seconds = slow_seconds
-        self.requests: list[Received] = []
+        self.received: list[Received] = []
         self._failures: deque[Any] = deque()
         self._lock = threading.Lock()
-        self.server = LocalServer(VectorizerHandler, self)
-
-    def start(self) -> FakeVectorizer:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
 
     @property
-    def url(self) -> str:
+    def endpoint_url(self) -> str:
         """What VECTORIZER_URL should be."""
-        return f"{self.server.base_url}/api/v1/vectorize"
+        return f"{self.url}/api/v1/vectorize"
 
     def fail_next(self, outcome: Any) -> None:
         self._failures.append(outcome)
 
-    def take_failure(self) -> Any:
+    def handle(self, request: Request) -> Reply:
+        if request.url_path != "/api/v1/vectorize" or request.method != "POST":
+            return _error(404, "Not found.")
+        expected = base64.b64encode(f"{API_ID}:{API_SECRET}".encode()).decode()
+        if request.headers.get("Authorization") != f"Basic {expected}":
+            return _error(401, MESSAGES[401], {"WWW-Authenticate": 'Basic realm="API"'})
         with self._lock:
-            return self._failures.popleft() if self._failures else None
+            failure = self._failures.popleft() if self._failures else None
+        delay = self.slow_seconds if failure == "SLOW" else 0.0
+        if failure is not None and failure != "SLOW":
+            return _failure(failure)
+        fields, files = parse_multipart(request.headers["Content-Type"], request.body)
+        invalid = [name for name, value in fields.items() if value not in ALLOWED.get(name, ())]
+        if invalid or "image" not in files:
+            return _error(400, f"Invalid parameter value: {', '.join(invalid) or 'image'}")
+        filename, image = files["image"]
+        self.received.append(Received(fields=fields, image=image, filename=filename))
+        free = fields.get("mode", "production") != "production"
+        headers = {
+            "Content-Type": "image/svg+xml",
+            "X-Image-Token": uuid.uuid4().hex,
+            "X-Credits-Charged": "0" if free else "1.0",
+        }
+        return Reply(200, svg_for(image), headers, delay=delay)
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
+    error = {"error": {"status": status, "code": status * 10 + 1, "message": message}}
+    body = json.dumps(error).encode()
+    return Reply(status, body, {"Content-Type": "application/json", **(headers or {})})
+
+
+def _failure(failure: Any) -> Reply:
+    if failure == "DROP":
+        return Reply(drop=True)
+    if failure == "BROKEN":
+        return Reply(200, b"<svg><path></svg", {"Content-Type": "image/svg+xml"})
+    headers = {"Retry-After": "2"} if failure == 429 else None
+    return _error(failure, MESSAGES.get(failure, "Bad request."), headers)
 
 
 def parse_multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, Any]]:
@@ -103,49 +132,3 @@ def svg_for(png: bytes) -> bytes:
         f'viewBox="0 0 {width} {height}"><path d="M0 0 L{width} {height}" '
         'stroke="#000"/></svg>'
     ).encode()
-
-
-class VectorizerHandler(FakeHandler):
-    def _error(self, code: int, message: str, headers: dict | None = None) -> None:
-        error = {"error": {"status": code, "code": code * 10 + 1, "message": message}}
-        self.send_json(code, error, headers)
-
-    def _authorised(self) -> bool:
-        expected = base64.b64encode(f"{API_ID}:{API_SECRET}".encode()).decode()
-        return self.headers.get("Authorization") == f"Basic {expected}"
-
-    def do_POST(self) -> None:
-        body = self.body()
-        if self.path != "/api/v1/vectorize":
-            self._error(404, "Not found.")
-            return
-        if not self._authorised():
-            self._error(401, MESSAGES[401], {"WWW-Authenticate": 'Basic realm="API"'})
-            return
-        failure = self.fake.take_failure()
-        if failure is not None and self._fail(failure):
-            return
-        fields, files = parse_multipart(self.headers["Content-Type"], body)
-        invalid = [name for name, value in fields.items() if value not in ALLOWED.get(name, ())]
-        if invalid or "image" not in files:
-            self._error(400, f"Invalid parameter value: {', '.join(invalid) or 'image'}")
-            return
-        filename, image = files["image"]
-        self.fake.requests.append(Received(fields=fields, image=image, filename=filename))
-        free = fields.get("mode", "production") != "production"
-        headers = {"X-Image-Token": uuid.uuid4().hex, "X-Credits-Charged": "0" if free else "1.0"}
-        self.send(200, svg_for(image), "image/svg+xml", headers)
-
-    def _fail(self, failure: Any) -> bool:
-        """Answer with the scripted failure; False when the request should go on."""
-        if failure == "DROP":
-            self.drop()
-        elif failure == "SLOW":
-            time.sleep(self.fake.slow_seconds)
-            return False
-        elif failure == "BROKEN":
-            self.send(200, b"<svg><path></svg", "image/svg+xml", {"X-Credits-Charged": "1.0"})
-        else:
-            headers = {"Retry-After": "2"} if failure == 429 else None
-            self._error(failure, MESSAGES.get(failure, "Bad request."), headers)
-        return True

@@ -58,7 +58,7 @@ def completed_coloring(image: Image | None = None, **fields: Any) -> ColoringVer
 def runpod(settings: Any) -> Iterator[FakeRunPod]:
     """The fake RunPod, with the settings pointing at it and RunPod chosen."""
     fake = FakeRunPod().start()
-    settings.RUNPOD_API_URL = fake.url
+    settings.RUNPOD_API_URL = fake.api_url
     settings.RUNPOD_API_KEY = fake_runpod.API_KEY
     settings.RUNPOD_ENDPOINT_ID = fake_runpod.ENDPOINT
     settings.COLORING_BACKEND = "auto"
@@ -70,7 +70,7 @@ def runpod(settings: Any) -> Iterator[FakeRunPod]:
 def vectorizer(settings: Any) -> Iterator[FakeVectorizer]:
     """The fake Vectorizer.ai, with the settings pointing at it (mode test)."""
     fake = FakeVectorizer(slow_seconds=2.0).start()
-    settings.VECTORIZER_URL = fake.url
+    settings.VECTORIZER_URL = fake.endpoint_url
     settings.VECTORIZER_API_KEY = fake_vectorizer.API_ID
     settings.VECTORIZER_API_SECRET = fake_vectorizer.API_SECRET
     settings.VECTORIZER_MODE = "test"

@@ -134,7 +134,7 @@ def test_vectorize_sends_the_documented_fields_and_reads_credits(
 ) -> None:
     result = vectorize()
 
-    received = vectorizer.requests[0]
+    received = vectorizer.received[0]
     assert received.fields == {
         "mode": "test",
         "output.shape_stacking": "stacked",

@@ -50,7 +50,7 @@ def worker_env(settings: Any, fake: FakeRunPod) -> dict[str, str]:
         DATABASE_URL=database_url(),
         REDIS_URL=settings.REDIS_URL,
         STORAGE_PATH=str(settings.STORAGE_PATH),
-        RUNPOD_API_URL=fake.url,
+        RUNPOD_API_URL=fake.api_url,
         RUNPOD_API_KEY=fake_runpod.API_KEY,
         RUNPOD_ENDPOINT_ID=fake_runpod.ENDPOINT,
         RUNPOD_POLL_INTERVAL="0.2",

@@ -51,7 +51,7 @@ def test_runpod_colouring_then_vectorizer_svg_through_a_real_worker(
     svg.refresh_from_db()
     assert svg.status == "completed", svg.error_message
     assert svg.backend == "vectorizer" and svg.coloring_version_id == coloring.pk
-    assert len(vectorizer.requests) == 1
+    assert len(vectorizer.received) == 1
 
 
 def test_local_backends_through_a_real_worker_on_the_cpu_queue(

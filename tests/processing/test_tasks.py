@@ -95,8 +95,8 @@ def test_vectorizer_task_run_twice_calls_vectorizer_once(
     assert tasks.svg_vectorizer_run(version.pk) == "skipped-completed"
 
     version.refresh_from_db()
-    assert len(vectorizer.requests) == 1
-    assert vectorizer.requests[0].fields["output.shape_stacking"] == "cutouts"
+    assert len(vectorizer.received) == 1
+    assert vectorizer.received[0].fields["output.shape_stacking"] == "cutouts"
     assert version.credits_charged == 0 and version.vectorizer_image_token
     with version.file.open("rb") as svg:
         assert svg.read().startswith(b"<svg")
