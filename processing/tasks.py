@@ -18,14 +18,32 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from processing import services
 from processing.errors import ProcessingTransientError
 
 logger = logging.getLogger(__name__)
 
+
+def retry_countdown(countdown: float | None, exc: BaseException | None) -> float | None:
+    """The backoff countdown, but never sooner than the service's Retry-After asks."""
+    hint = getattr(exc, "retry_after", None)
+    if hint is None or countdown is None:
+        return countdown
+    return max(countdown, hint)
+
+
+class ProcessingTask(Task):
+    """Honours Retry-After (429/503 answers) on top of the exponential backoff."""
+
+    def retry(self, *args: Any, exc: BaseException | None = None, **options: Any) -> Any:
+        options["countdown"] = retry_countdown(options.get("countdown"), exc)
+        return super().retry(*args, exc=exc, **options)
+
+
 RETRY = {
+    "base": ProcessingTask,
     "bind": True,
     "acks_late": True,
     "autoretry_for": (ProcessingTransientError,),

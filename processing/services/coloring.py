@@ -156,12 +156,19 @@ def coloring_runpod_poll(*, version_id: int, poll_seq: int) -> str:
     version = version_load(ColoringVersion, version_id)
     if version.status not in AWAITING or version.runpod_poll_seq != poll_seq:
         return f"skipped-{version.status}"
-    if _deadline_passed(version):
-        return coloring_runpod_timeout(version)
-    job = runpod_backend().status(version.runpod_job_id)
+    try:
+        job = runpod_backend().status(version.runpod_job_id)
+    except ProcessingTransientError:
+        # The deadline holds even while RunPod's status endpoint is down.
+        if _deadline_passed(version):
+            return coloring_runpod_timeout(version)
+        raise
     where = {"runpod_poll_seq": poll_seq}
     timing = {"runpod_execution_ms": job.execution_ms, "runpod_delay_ms": job.delay_ms}
     if job.status in WAITING:
+        # Checked after asking, so a job that finished just in time is still taken.
+        if _deadline_passed(version):
+            return coloring_runpod_timeout(version)
         return _job_waiting(version, job, where)
     if job.status == "COMPLETED":
         if job.image is None:

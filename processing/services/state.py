@@ -214,7 +214,7 @@ def output_store(version: Version, data: bytes) -> str:
 def file_read(field: Any, *, what: str) -> bytes:
     """The bytes of a stored file; a missing file is permanent, a storage hiccup is not."""
     if not field:
-        raise ProcessingPermanentError(f"{what} není uložen(a).")
+        raise ProcessingPermanentError(f"{what}: soubor není uložený.")
     try:
         with field.open("rb") as handle:
             return handle.read()

@@ -187,3 +187,38 @@ def test_a_job_that_never_finishes_is_cancelled_after_runpod_timeout(
     assert version.status == "error"
     assert "nedokončil do 600 s" in version.error_message
     assert runpod.cancels == [version.runpod_job_id]
+
+
+def test_a_job_found_completed_after_the_deadline_is_still_taken(
+    image: Any, runpod: FakeRunPod, settings: Any
+) -> None:
+    runpod.script_next("COMPLETED")
+    version = new_version(image)
+    services.coloring_runpod_submit(version_id=version.pk)
+    version.refresh_from_db()
+
+    later = timezone.now() + timedelta(seconds=settings.RUNPOD_TIMEOUT + 1)
+    with time_machine.travel(later, tick=False):
+        outcome = services.coloring_runpod_poll(
+            version_id=version.pk, poll_seq=version.runpod_poll_seq
+        )
+
+    assert outcome == "completed" and runpod.cancels == []
+
+
+def test_the_deadline_holds_while_the_status_endpoint_is_down(
+    image: Any, runpod: FakeRunPod, settings: Any
+) -> None:
+    runpod.script_next(500)
+    version = new_version(image)
+    services.coloring_runpod_submit(version_id=version.pk)
+    version.refresh_from_db()
+
+    later = timezone.now() + timedelta(seconds=settings.RUNPOD_TIMEOUT + 1)
+    with time_machine.travel(later, tick=False):
+        outcome = services.coloring_runpod_poll(
+            version_id=version.pk, poll_seq=version.runpod_poll_seq
+        )
+
+    assert outcome == "timed-out"
+    assert ColoringVersion.objects.get(pk=version.pk).status == "error"

@@ -228,3 +228,12 @@ def test_a_vanished_original_ends_in_error(image: Any) -> None:
     version.refresh_from_db()
     assert version.status == "error"
     assert "chybí v úložišti" in version.error_message
+
+
+def test_retries_wait_at_least_as_long_as_retry_after_asks() -> None:
+    from processing.tasks import retry_countdown
+
+    asked = ProcessingTransientError("429", retry_after=30.0)
+    assert retry_countdown(2.0, asked) == 30.0
+    assert retry_countdown(60.0, asked) == 60.0
+    assert retry_countdown(2.0, ProcessingTransientError("500")) == 2.0
