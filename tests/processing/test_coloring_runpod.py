@@ -24,6 +24,24 @@ def new_version(image: Any) -> ColoringVersion:
     return services.coloring_generate(image=image, actor="user:jana")
 
 
+def submitted(image: Any, runpod: FakeRunPod, *script: Any) -> ColoringVersion:
+    """A new version whose RunPod job (answering `script`) has been submitted."""
+    if script:
+        runpod.script_next(*script)
+    version = new_version(image)
+    services.coloring_runpod_submit(version_id=version.pk)
+    version.refresh_from_db()
+    return version
+
+
+def poll_after_deadline(version: ColoringVersion, settings: Any) -> str:
+    later = timezone.now() + timedelta(seconds=settings.RUNPOD_TIMEOUT + 1)
+    with time_machine.travel(later, tick=False):
+        return services.coloring_runpod_poll(
+            version_id=version.pk, poll_seq=version.runpod_poll_seq
+        )
+
+
 def poll_until_final(version: ColoringVersion, limit: int = 20) -> list[str]:
     """Run the poll chain by hand (no worker): each poll with the sequence it is due."""
     outcomes = []
@@ -130,10 +148,7 @@ def test_a_job_that_ends_badly_sets_error_with_runpods_words(
 def test_a_completed_job_whose_image_is_not_a_png_raises_permanent(
     image: Any, runpod: FakeRunPod
 ) -> None:
-    runpod.script_next("BAD_IMAGE")
-    version = new_version(image)
-    services.coloring_runpod_submit(version_id=version.pk)
-    version.refresh_from_db()
+    version = submitted(image, runpod, "BAD_IMAGE")
 
     with pytest.raises(ProcessingPermanentError, match="PNG"):
         services.coloring_runpod_poll(version_id=version.pk, poll_seq=version.runpod_poll_seq)
@@ -143,10 +158,7 @@ def test_a_completed_job_whose_image_is_not_a_png_raises_permanent(
 def test_status_errors_are_transient_and_the_same_poll_can_run_again(
     image: Any, runpod: FakeRunPod, step: Any, error: Any
 ) -> None:
-    runpod.script_next(step, "COMPLETED")
-    version = new_version(image)
-    services.coloring_runpod_submit(version_id=version.pk)
-    version.refresh_from_db()
+    version = submitted(image, runpod, step, "COMPLETED")
     seq = version.runpod_poll_seq
 
     with pytest.raises(ProcessingTransientError):
@@ -157,10 +169,7 @@ def test_status_errors_are_transient_and_the_same_poll_can_run_again(
 
 
 def test_an_expired_job_404_is_permanent(image: Any, runpod: FakeRunPod) -> None:
-    runpod.script_next(404)
-    version = new_version(image)
-    services.coloring_runpod_submit(version_id=version.pk)
-    version.refresh_from_db()
+    version = submitted(image, runpod, 404)
 
     with pytest.raises(ProcessingPermanentError, match="nezná"):
         services.coloring_runpod_poll(version_id=version.pk, poll_seq=version.runpod_poll_seq)
@@ -169,18 +178,11 @@ def test_an_expired_job_404_is_permanent(image: Any, runpod: FakeRunPod) -> None
 def test_a_job_that_never_finishes_is_cancelled_after_runpod_timeout(
     image: Any, runpod: FakeRunPod, settings: Any
 ) -> None:
-    runpod.script_next("IN_PROGRESS")  # for ever
-    version = new_version(image)
-    services.coloring_runpod_submit(version_id=version.pk)
-    version.refresh_from_db()
+    version = submitted(image, runpod, "IN_PROGRESS")  # for ever
     services.coloring_runpod_poll(version_id=version.pk, poll_seq=version.runpod_poll_seq)
     version.refresh_from_db()
 
-    later = timezone.now() + timedelta(seconds=settings.RUNPOD_TIMEOUT + 1)
-    with time_machine.travel(later, tick=False):
-        outcome = services.coloring_runpod_poll(
-            version_id=version.pk, poll_seq=version.runpod_poll_seq
-        )
+    outcome = poll_after_deadline(version, settings)
 
     assert outcome == "timed-out"
     version.refresh_from_db()
@@ -192,16 +194,9 @@ def test_a_job_that_never_finishes_is_cancelled_after_runpod_timeout(
 def test_a_job_found_completed_after_the_deadline_is_still_taken(
     image: Any, runpod: FakeRunPod, settings: Any
 ) -> None:
-    runpod.script_next("COMPLETED")
-    version = new_version(image)
-    services.coloring_runpod_submit(version_id=version.pk)
-    version.refresh_from_db()
+    version = submitted(image, runpod, "COMPLETED")
 
-    later = timezone.now() + timedelta(seconds=settings.RUNPOD_TIMEOUT + 1)
-    with time_machine.travel(later, tick=False):
-        outcome = services.coloring_runpod_poll(
-            version_id=version.pk, poll_seq=version.runpod_poll_seq
-        )
+    outcome = poll_after_deadline(version, settings)
 
     assert outcome == "completed" and runpod.cancels == []
 
@@ -209,16 +204,9 @@ def test_a_job_found_completed_after_the_deadline_is_still_taken(
 def test_the_deadline_holds_while_the_status_endpoint_is_down(
     image: Any, runpod: FakeRunPod, settings: Any
 ) -> None:
-    runpod.script_next(500)
-    version = new_version(image)
-    services.coloring_runpod_submit(version_id=version.pk)
-    version.refresh_from_db()
+    version = submitted(image, runpod, 500)
 
-    later = timezone.now() + timedelta(seconds=settings.RUNPOD_TIMEOUT + 1)
-    with time_machine.travel(later, tick=False):
-        outcome = services.coloring_runpod_poll(
-            version_id=version.pk, poll_seq=version.runpod_poll_seq
-        )
+    outcome = poll_after_deadline(version, settings)
 
     assert outcome == "timed-out"
     assert ColoringVersion.objects.get(pk=version.pk).status == "error"
