@@ -39,20 +39,29 @@ PHOTO = BASE_DIR / "tests" / "fixtures" / "photos" / "coffee-12mp.jpg"
 SMALL_PHOTO = BASE_DIR / "tests" / "fixtures" / "photos" / "chelsea.jpg"
 
 MEASURE = """
-import json, resource, statistics, sys, time
+import json, statistics, sys, time
 sys.path.insert(0, {base!r})
 from processing.pipeline.lineart import line_art
 from processing.pipeline.vector import trace
+
+def status_kib(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+
 photo = open({photo!r}, "rb").read()
 page = open({page!r}, "rb").read() if {kind!r} == "svg" else None
-# Resident memory now (not the lifetime peak, which imports may have set), in KiB.
-baseline = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize() // 1024
+# Reset this process's peak-RSS mark (Linux: "5" > clear_refs), so imports do not count;
+# getrusage's ru_maxrss would not do, it keeps the peak of the parent that forked us.
+with open("/proc/self/clear_refs", "w") as handle:
+    handle.write("5")
+baseline = status_kib("VmRSS")
 times = []
 for _ in range(5):
     started = time.perf_counter()
     line_art(photo, megapixels=1.0) if {kind!r} == "coloring" else trace(page)
     times.append(time.perf_counter() - started)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = status_kib("VmHWM")
 print(json.dumps({{"median": statistics.median(times), "extra_kib": max(0, peak - baseline)}}))
 """
 
