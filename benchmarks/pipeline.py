@@ -134,7 +134,8 @@ def runpod_throughput() -> tuple[float, int]:
         worker.wait(timeout=30)
         fake.stop()
     completed = ColoringVersion.objects.filter(status="completed").count()
-    assert len(fake.submissions) <= VERSIONS, "no version was submitted twice"
+    submitted = ColoringVersion.objects.filter(runpod_submit_attempts=1).count()
+    assert len(fake.submissions) == submitted == VERSIONS, "each version submitted exactly once"
     return elapsed, completed
 
 
