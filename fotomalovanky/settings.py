@@ -80,17 +80,19 @@ INSTALLED_APPS = [
     "shopify_sync",
 ]
 
+# Django's own middleware, declared sync-only (see fotomalovanky/middleware.py: one
+# thread hand-off per request under ASGI instead of one per hook). WhiteNoise is sync-only.
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "fotomalovanky.middleware.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "fotomalovanky.middleware.SessionMiddleware",
+    "fotomalovanky.middleware.LocaleMiddleware",
+    "fotomalovanky.middleware.CommonMiddleware",
+    "fotomalovanky.middleware.CsrfViewMiddleware",
+    "fotomalovanky.middleware.AuthenticationMiddleware",
+    "fotomalovanky.middleware.MessageMiddleware",
+    "fotomalovanky.middleware.XFrameOptionsMiddleware",
+    "fotomalovanky.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "fotomalovanky.urls"
