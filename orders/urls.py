@@ -1,11 +1,47 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import actions, views
+
+
+class KindConverter:
+    regex = "coloring|svg"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(KindConverter, "kind")
 
 app_name = "orders"
 
+image = "orders/<slug:number>/images/<int:image_id>/"
+
 urlpatterns = [
+    path("orders/", views.order_list_view, name="list"),
+    path("orders/fetch-from-shopify/", actions.orders_fetch, name="fetch"),
+    path("orders/<slug:number>/", views.order_detail_view, name="detail"),
+    path("orders/<slug:number>/sync/", actions.order_sync, name="sync"),
+    path(
+        "orders/<slug:number>/generate-coloring/",
+        actions.order_generate_coloring,
+        name="generate-coloring",
+    ),
+    path("orders/<slug:number>/generate-svg/", actions.order_generate_svg, name="generate-svg"),
+    path(image, views.image_card_view, name="image-card"),
+    path(image + "coloring/", actions.image_generate_coloring, name="image-coloring"),
+    path(image + "svg/", actions.image_generate_svg, name="image-svg"),
+    path(
+        image + "<kind:kind>/<int:version_id>/select/",
+        actions.version_select,
+        name="version-select",
+    ),
+    path(
+        image + "<kind:kind>/<int:version_id>/retry/", actions.version_retry, name="version-retry"
+    ),
     path("media/<path:path>", views.media, name="media"),
 ]

@@ -23,8 +23,12 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 
+from orders.selectors import order_list
 from orders.signals import order_changed
+
+from .cards import card_context, image_card, order_cards
 
 logger = logging.getLogger(__name__)
 
@@ -50,18 +54,51 @@ def json_event_send(payload: dict[str, Any]) -> None:
     group_send(EVENTS_GROUP, {"type": "event.json", "event": payload})
 
 
+def html_send(group: str, html: str) -> None:
+    group_send(group, {"type": "html.fragment", "html": html})
+
+
 @receiver(order_changed, dispatch_uid="processing.broadcast.order_changed")
 def order_changed_broadcast(
     sender: object, order_id: int, order_number: str, created: bool = False, **kwargs: Any
 ) -> None:
     json_event_send({"type": "order_update", "order_number": order_number})
     json_event_send({"type": "list_update"})
+    try:
+        _order_fragments_send(order_id, created)
+    except Exception:  # a page fragment that fails to render must not stop the events
+        logger.exception("Could not render the live fragments of order %s", order_id)
+
+
+def _order_fragments_send(order_id: int, created: bool) -> None:
+    order = order_list().get(pk=order_id)
+    if created:
+        # Each open list re-fetches its own page, search and filter (static/js/live.js).
+        html_send(LIST_GROUP, f'<div id="orders-signal" hidden data-order="{order_id}"></div>')
+    else:
+        html_send(
+            LIST_GROUP, render_to_string("orders/order_list.html#order-row", {"order": order})
+        )
+    context = {"order": order, "detail": order_cards(order=order)}
+    html_send(
+        order_group(order_id), render_to_string("orders/order_detail.html#order-header", context)
+    )
 
 
 def image_status_send(
-    *, order_number: str, image_id: int, status_type: str, version_id: int, status: str
+    *,
+    order_id: int,
+    order_number: str,
+    image_id: int,
+    status_type: str,
+    version_id: int,
+    status: str,
 ) -> None:
-    """Send one `image_status` event. Call it through transaction.on_commit."""
+    """Send one `image_status` event and the photo's card. Call it through on_commit."""
+    try:
+        _card_send(order_id, image_id)
+    except Exception:  # as above: the JSON event still goes out
+        logger.exception("Could not render the card of image %s", image_id)
     json_event_send(
         {
             "type": "image_status",
@@ -72,3 +109,10 @@ def image_status_send(
             "status": status,
         }
     )
+
+
+def _card_send(order_id: int, image_id: int) -> None:
+    html = render_to_string(
+        "orders/partials/image_card.html", card_context(image_card(image_id=image_id))
+    )
+    html_send(order_group(order_id), html)

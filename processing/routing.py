@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from . import consumers
+
+websocket_urlpatterns = [
+    path("ws/orders/", consumers.OrderListConsumer.as_asgi()),
+    path("ws/orders/<slug:number>/", consumers.OrderDetailConsumer.as_asgi()),
+]

@@ -216,11 +216,16 @@ def throttle_wait(exc: TransportQueryError) -> float | None:
         return None
 
 
-def get_client() -> ShopifyClient:
-    """The client for the configured shop. Raises ShopifyPermanentError naming a missing setting."""
+def settings_check() -> None:
+    """Raise ShopifyPermanentError naming the first missing Shopify setting."""
     for name in ("SHOPIFY_STORE_URL", "SHOPIFY_ACCESS_TOKEN"):
         if not getattr(settings, name):
             raise ShopifyPermanentError(f"{name} is not set: Shopify cannot be reached without it.")
+
+
+def get_client() -> ShopifyClient:
+    """The client for the configured shop. Raises ShopifyPermanentError naming a missing setting."""
+    settings_check()
     return _client_for(
         settings.SHOPIFY_STORE_URL,
         settings.SHOPIFY_ACCESS_TOKEN,

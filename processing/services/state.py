@@ -112,6 +112,7 @@ def status_changed_notify(version: Version) -> None:
     transaction.on_commit(
         partial(
             broadcast.image_status_send,
+            order_id=order.pk,
             order_number=order.order_number,
             image_id=version.image_id,
             status_type=status_type(version),

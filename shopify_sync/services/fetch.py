@@ -11,7 +11,7 @@ from orders.models import Order
 from orders.services import order_event_log, order_status_set
 
 from .. import tasks as _tasks
-from ..client import ShopifyClient, get_client
+from ..client import ShopifyClient, get_client, settings_check
 from ..errors import ShopifyError, ShopifyPermanentError
 from ..schemas import OrderData
 from .ingest import order_ingest
@@ -118,11 +118,22 @@ def order_sync(*, order_id: int, actor: str) -> str:
 
 
 def order_sync_enqueue(*, order: Order, actor: str) -> None:
-    """Queue a re-sync of one order (the "Stáhnout ze Shopify" button and action)."""
+    """Queue a re-sync of one order (the "Stáhnout ze Shopify" button and action).
+
+    Raises ShopifyPermanentError at once when Shopify is not configured or the order
+    does not come from Shopify, so the button can say so instead of failing later.
+    """
+    settings_check()
+    if order.shopify_id is None:
+        raise ShopifyPermanentError(f"Objednávka {order.order_number} nepochází ze Shopify.")
     order_event_log(order_id=order.pk, actor=actor, message="Synchronizace ze Shopify vyžádána")
     enqueue_on_commit(_tasks.order_sync, order.pk, actor)
 
 
 def orders_fetch_enqueue(*, limit: int = 20, actor: str) -> None:
-    """Queue the batch import (the "Načíst z Shopify" button)."""
+    """Queue the batch import (the "Načíst z Shopify" button).
+
+    Raises ShopifyPermanentError at once when Shopify is not configured.
+    """
+    settings_check()
     enqueue_on_commit(_tasks.orders_fetch, limit, actor)

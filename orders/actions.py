@@ -1,0 +1,202 @@
+"""Staff actions on the pages: each is an htmx POST (CSRF-checked) that calls one service.
+
+An order-level action answers with a banner (and the refreshed order header); a photo's
+action answers with that photo's card, showing Czech validation errors in place.
+Without htmx, the action redirects back with a message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from processing import services as processing
+from processing.cards import card_context, image_card, order_cards
+from processing.errors import ProcessingRuleError, ProcessingValidationError
+from processing.models import ColoringVersion, SvgVersion
+from shopify_sync import services as shopify
+from shopify_sync.errors import ShopifyError
+
+from .models import Image, Order
+from .selectors import order_get_by_number
+
+VERSION_MODELS = {"coloring": ColoringVersion, "svg": SvgVersion}
+
+
+def actor(request: HttpRequest) -> str:
+    return f"user:{request.user.get_username()}"
+
+
+def _outcome(request: HttpRequest, order: Order | None, level: str, message: str) -> HttpResponse:
+    """The banner for htmx (with the order header refreshed), else redirect with a message."""
+    if not request.htmx:  # type: ignore[attr-defined]
+        (messages.success if level == "success" else messages.error)(request, message)
+        return redirect("orders:detail", order.number) if order else redirect("orders:list")
+    html = render_to_string(
+        "orders/partials/banner.html", {"level": level, "message": message}, request
+    )
+    if order is not None:
+        order.refresh_from_db()
+        context = {"order": order, "detail": order_cards(order=order), "oob": True}
+        html += render_to_string("orders/order_detail.html#order-header", context, request)
+    return HttpResponse(html)
+
+
+def _run(
+    request: HttpRequest, order: Order | None, action: Callable[[], object], ok: str, failed: str
+) -> HttpResponse:
+    try:
+        action()
+    except (ProcessingRuleError, ProcessingValidationError, ShopifyError) as exc:
+        return _outcome(request, order, "error", f"{failed}: {exc}")
+    return _outcome(request, order, "success", ok)
+
+
+@require_POST
+@staff_member_required
+def orders_fetch(request: HttpRequest) -> HttpResponse:
+    return _run(
+        request,
+        None,
+        lambda: shopify.orders_fetch_enqueue(limit=20, actor=actor(request)),
+        "Stahování objednávek ze Shopify...",
+        "Chyba při načítání z Shopify",
+    )
+
+
+@require_POST
+@staff_member_required
+def order_sync(request: HttpRequest, number: str) -> HttpResponse:
+    order = order_get_by_number(number)
+    return _run(
+        request,
+        order,
+        lambda: shopify.order_sync_enqueue(order=order, actor=actor(request)),
+        "Synchronizace spuštěna. Obrázky se stahují na pozadí.",
+        "Chyba při synchronizaci",
+    )
+
+
+@require_POST
+@staff_member_required
+def order_generate_coloring(request: HttpRequest, number: str) -> HttpResponse:
+    order = order_get_by_number(number)
+    return _run(
+        request,
+        order,
+        lambda: processing.order_coloring_generate(order=order, actor=actor(request)),
+        "Generování omalovánek zahájeno.",
+        "Chyba při generování omalovánek",
+    )
+
+
+@require_POST
+@staff_member_required
+def order_generate_svg(request: HttpRequest, number: str) -> HttpResponse:
+    order = order_get_by_number(number)
+    return _run(
+        request,
+        order,
+        lambda: processing.order_svg_generate(order=order, actor=actor(request)),
+        "Generování SVG zahájeno.",
+        "Chyba při generování SVG",
+    )
+
+
+def _image(number: str, image_id: int) -> Image:
+    order = order_get_by_number(number)
+    return get_object_or_404(
+        Image.objects.select_related("line_item__order"), pk=image_id, line_item__order=order
+    )
+
+
+def _card_response(
+    request: HttpRequest, image: Image, action: Callable[[], object], fields: tuple[str, ...]
+) -> HttpResponse:
+    values = {name: request.POST.get(name, "") for name in fields}
+    errors, message = {}, ""
+    try:
+        action()
+    except ProcessingValidationError as exc:
+        errors = exc.errors
+    except ProcessingRuleError as exc:
+        message = exc.message
+    if not request.htmx:  # type: ignore[attr-defined]
+        if errors or message:
+            messages.error(request, message or " ".join(errors.values()))
+        return redirect("orders:detail", image.line_item.order.number)
+    context = card_context(
+        image_card(image_id=image.pk), values=values, errors=errors, message=message
+    )
+    status = 422 if errors else 400 if message else 200
+    return render(request, "orders/partials/image_card.html", context, status=status)
+
+
+@require_POST
+@staff_member_required
+def image_generate_coloring(request: HttpRequest, number: str, image_id: int) -> HttpResponse:
+    image = _image(number, image_id)
+    return _card_response(
+        request,
+        image,
+        lambda: processing.coloring_generate(
+            image=image,
+            megapixels=request.POST.get("megapixels", ""),
+            steps=request.POST.get("steps", ""),
+            actor=actor(request),
+        ),
+        ("megapixels", "steps"),
+    )
+
+
+@require_POST
+@staff_member_required
+def image_generate_svg(request: HttpRequest, number: str, image_id: int) -> HttpResponse:
+    image = _image(number, image_id)
+    return _card_response(
+        request,
+        image,
+        lambda: processing.svg_generate(
+            image=image,
+            shape_stacking=request.POST.get("shape_stacking", ""),
+            group_by=request.POST.get("group_by", ""),
+            actor=actor(request),
+        ),
+        ("shape_stacking", "group_by"),
+    )
+
+
+@require_POST
+@staff_member_required
+def version_select(
+    request: HttpRequest, number: str, image_id: int, kind: str, version_id: int
+) -> HttpResponse:
+    image = _image(number, image_id)
+    version = get_object_or_404(VERSION_MODELS[kind], pk=version_id, image=image)
+    return _card_response(
+        request,
+        image,
+        lambda: processing.version_select(image=image, version=version, actor=actor(request)),
+        (),
+    )
+
+
+@require_POST
+@staff_member_required
+def version_retry(
+    request: HttpRequest, number: str, image_id: int, kind: str, version_id: int
+) -> HttpResponse:
+    image = _image(number, image_id)
+    version = get_object_or_404(VERSION_MODELS[kind], pk=version_id, image=image)
+    return _card_response(
+        request,
+        image,
+        lambda: processing.version_retry(image=image, version=version, actor=actor(request)),
+        (),
+    )

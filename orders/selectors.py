@@ -1,0 +1,34 @@
+"""Reads of the orders app shared by pages, admin and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from .models import Order
+
+
+def order_list(*, q: str = "", status: str = "") -> QuerySet[Order]:
+    """Orders newest first with their number of line items, searched and filtered."""
+    orders = Order.objects.annotate(item_count=Count("line_items")).order_by("-created_at", "-pk")
+    if status:
+        orders = orders.filter(status=status)
+    q = q.strip()
+    if q:
+        number = q.lstrip("#")
+        orders = orders.filter(
+            Q(order_number__iexact=f"#{number}")
+            | Q(order_number__icontains=number)
+            | Q(customer_name__icontains=q)
+            | Q(customer_email__icontains=q)
+        )
+    return orders
+
+
+def order_get_by_number(number: str) -> Order:
+    """The order shown at /orders/<number>/ (number without "#"); Http404 if none."""
+    number = number.lstrip("#")
+    order = Order.objects.filter(order_number__in=[f"#{number}", number]).first()
+    if order is None:
+        raise Http404("Objednávka nenalezena.")
+    return order

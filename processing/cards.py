@@ -1,0 +1,201 @@
+"""What the order detail page shows per photo, read in a fixed number of queries.
+
+One `ImageCard` per photo, built from prefetched rows (no query per card), and the
+order-level state derived from the same cards: progress per kind and whether the
+order-level buttons can do anything. The same card feeds the page, the htmx refresh
+and the WebSocket push, so all three always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Prefetch, QuerySet
+
+from orders.models import Image, LineItem, Order
+
+from .models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion
+from .selectors import KindProgress, OrderProgress
+
+
+@dataclass
+class ImageCard:
+    image: Image
+    colorings: list[ColoringVersion]
+    svgs: list[SvgVersion]
+
+    @property
+    def pk(self) -> int:
+        return self.image.pk
+
+    @cached_property
+    def selected_coloring(self) -> ColoringVersion | None:
+        return next((v for v in self.colorings if v.is_selected), None)
+
+    @cached_property
+    def selected_svg(self) -> SvgVersion | None:
+        return next((v for v in self.svgs if v.is_selected), None)
+
+    @cached_property
+    def svg_source(self) -> ColoringVersion | None:
+        """What a new SVG is made from: the selected completed colouring, else the newest."""
+        completed = [v for v in self.colorings if v.status == "completed"]
+        selected = [v for v in completed if v.is_selected]
+        return (selected or completed[-1:] or [None])[0]
+
+    @property
+    def coloring_busy(self) -> bool:
+        return any(v.is_in_progress for v in self.colorings)
+
+    @property
+    def svg_busy(self) -> bool:
+        return any(v.is_in_progress for v in self.svgs)
+
+    @property
+    def can_color(self) -> bool:
+        return self.image.is_downloaded and not self.coloring_busy
+
+    @property
+    def can_vectorize(self) -> bool:
+        return self.svg_source is not None and not self.svg_busy
+
+    @property
+    def active_tab(self) -> str:
+        """The kind of the newest version, so a new version's progress is in view."""
+        if not self.svgs:
+            return "coloring"
+        if not self.colorings:
+            return "svg"
+        newest_svg, newest_coloring = self.svgs[-1], self.colorings[-1]
+        return "svg" if newest_svg.created_at >= newest_coloring.created_at else "coloring"
+
+    def state(self, versions: list[ColoringVersion] | list[SvgVersion]) -> str:
+        """completed / in_progress / error / none, for progress counts (as the selectors)."""
+        statuses = {v.status for v in versions}
+        if "completed" in statuses:
+            return "completed"
+        if any(v.is_in_progress for v in versions):
+            return "in_progress"
+        return "error" if "error" in statuses else "none"
+
+
+@dataclass
+class LineItemCards:
+    line_item: LineItem
+    cards: list[ImageCard] = field(default_factory=list)
+
+
+@dataclass
+class OrderCards:
+    order: Order
+    line_items: list[LineItemCards]
+
+    @property
+    def cards(self) -> list[ImageCard]:
+        return [card for item in self.line_items for card in item.cards]
+
+    @property
+    def progress(self) -> OrderProgress:
+        cards = self.cards
+        return OrderProgress(
+            coloring=_progress("Omalovánky", [c.state(c.colorings) for c in cards]),
+            svg=_progress("SVG", [c.state(c.svgs) for c in cards]),
+        )
+
+    @property
+    def busy(self) -> bool:
+        return self.order.status in (Order.Status.DOWNLOADING, Order.Status.PROCESSING)
+
+    @property
+    def can_sync(self) -> bool:
+        return self.order.shopify_id is not None and not self.busy
+
+    @property
+    def can_color(self) -> bool:
+        """Matches processing.selectors.coloring_eligible_images, without a query."""
+        return not self.busy and any(
+            c.image.is_downloaded and c.state(c.colorings) in ("none", "error") for c in self.cards
+        )
+
+    @property
+    def can_vectorize(self) -> bool:
+        """Matches processing.selectors.svg_eligible_images, without a query."""
+        return not self.busy and any(
+            c.svg_source is not None and c.state(c.svgs) in ("none", "error") for c in self.cards
+        )
+
+    @property
+    def working(self) -> bool:
+        return any(c.coloring_busy or c.svg_busy for c in self.cards)
+
+
+def _progress(label: str, states: list[str]) -> KindProgress:
+    return KindProgress(
+        label=label,
+        total=len(states),
+        completed=states.count("completed"),
+        in_progress=states.count("in_progress"),
+        error=states.count("error"),
+    )
+
+
+def _images() -> QuerySet[Image]:
+    return Image.objects.order_by("position").prefetch_related(
+        Prefetch("coloring_versions", queryset=ColoringVersion.objects.order_by("version")),
+        Prefetch(
+            "svg_versions",
+            queryset=SvgVersion.objects.select_related("coloring_version").order_by("version"),
+        ),
+    )
+
+
+def _card(image: Image) -> ImageCard:
+    return ImageCard(
+        image=image,
+        colorings=list(image.coloring_versions.all()),
+        svgs=list(image.svg_versions.all()),
+    )
+
+
+def order_cards(*, order: Order) -> OrderCards:
+    """The order's line items with one card per photo: four queries whatever the size."""
+    items = list(
+        order.line_items.order_by("position").prefetch_related(Prefetch("images", _images()))
+    )
+    for item in items:
+        item.order = order  # the page links back without a query per line item
+    return OrderCards(
+        order=order,
+        line_items=[
+            LineItemCards(item, [_card(image) for image in item.images.all()]) for item in items
+        ],
+    )
+
+
+def image_card(*, image_id: int) -> ImageCard:
+    """One photo's card (for an htmx refresh or a WebSocket push): three queries."""
+    image = _images().select_related("line_item__order").get(pk=image_id)
+    return _card(image)
+
+
+def card_context(
+    card: ImageCard,
+    *,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+) -> dict[str, object]:
+    """Everything orders/partials/image_card.html needs, for a page, a refresh or a push."""
+    return {
+        "card": card,
+        "order": card.image.line_item.order,
+        "values": {**CARD_DEFAULTS, **(values or {})},
+        "errors": errors or {},
+        "message": message,
+        "shape_stackings": ShapeStacking.choices,
+        "group_bys": GroupBy.choices,
+    }
+
+
+CARD_DEFAULTS = {"megapixels": "1", "steps": "4", "shape_stacking": "stacked", "group_by": "color"}

@@ -1,0 +1,38 @@
+// Live pages: re-fetch what a page shows when its WebSocket reconnects (messages sent
+// while it was down are lost), react to the server's "the list changed" signal, and
+// open images full screen.
+(function () {
+  let openedBefore = false;
+
+  function refreshLiveRegions() {
+    document.querySelectorAll("[data-live-refresh]").forEach(function (el) {
+      htmx.trigger(el, "live-refresh");
+    });
+  }
+
+  document.addEventListener("htmx:wsOpen", function () {
+    // The first open follows the page load, which is fresh already.
+    if (openedBefore) refreshLiveRegions();
+    openedBefore = true;
+  });
+
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    // A new order exists: every list re-fetches its own page, filter and search.
+    if (event.detail.target && event.detail.target.id === "orders-signal") {
+      refreshLiveRegions();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    const opener = event.target.closest("[data-fullscreen]");
+    const dialog = document.getElementById("fullscreen");
+    if (opener && dialog) {
+      const img = dialog.querySelector("img");
+      img.src = opener.dataset.fullscreen;
+      img.alt = opener.dataset.alt || "Náhled obrázku";
+      dialog.showModal();
+    } else if (dialog && (event.target === dialog || event.target.closest("#fullscreen .close"))) {
+      dialog.close();
+    }
+  });
+})();
