@@ -13,7 +13,7 @@ admin.site.site_title = "Fotomalovánky Admin"
 admin.site.index_title = "Přehled"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="orders:list", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/health", views.health, name="health"),
     path("api/v1/webhooks/shopify", shopify_webhook, name="shopify-webhook"),
