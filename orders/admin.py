@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from collections.abc import Callable
+
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from processing import services as processing
+from processing.errors import ProcessingError
+from shopify_sync import services as shopify
+from shopify_sync.errors import ShopifyError
 
 from .badges import order_status_badge, payment_status_badge
 from .media import file_url
@@ -80,6 +88,7 @@ class OrderAdmin(admin.ModelAdmin):
         "item_count",
         "payment_badge",
         "status_badge",
+        "live_link",
     )
     list_filter = ("status", "payment_status")
     search_fields = ("order_number", "customer_name", "customer_email")
@@ -98,6 +107,7 @@ class OrderAdmin(admin.ModelAdmin):
         ("Zpracování", {"fields": ("status", "status_message", "imported_at", "updated_at")}),
     )
     inlines = (LineItemInline, OrderEventInline)
+    actions = ("sync_from_shopify", "generate_colorings", "generate_svgs")
     Media = BadgeCss
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
@@ -118,6 +128,52 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="Stav", ordering="status")
     def status_badge(self, obj: Order) -> SafeString:
         return order_status_badge(obj)
+
+    @admin.display(description="Živě")
+    def live_link(self, obj: Order) -> SafeString:
+        return format_html('<a href="{}">otevřít</a>', reverse("orders:detail", args=[obj.number]))
+
+    @admin.action(description="Synchronizovat ze Shopify")
+    def sync_from_shopify(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._each(request, queryset, shopify.order_sync_enqueue, "Synchronizace zařazena")
+
+    @admin.action(description="Vygenerovat omalovánky")
+    def generate_colorings(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._each(request, queryset, processing.order_coloring_generate, "Omalovánky zařazeny")
+
+    @admin.action(description="Vygenerovat SVG")
+    def generate_svgs(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._each(request, queryset, processing.order_svg_generate, "SVG zařazena")
+
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Order],
+        service: Callable[..., object],
+        done: str,
+    ) -> None:
+        """Call `service` per order; report how many went and each refusal (in Czech)."""
+        actor, count = f"user:{request.user.get_username()}", 0
+        for order in queryset:
+            try:
+                service(order=order, actor=actor)
+                count += 1
+            except (ProcessingError, ShopifyError) as exc:
+                self.message_user(request, f"{order}: {exc}", messages.WARNING)
+        self.message_user(request, f"{done}: {count}.")
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ):  # type: ignore[no-untyped-def]
+        order = self.get_object(request, object_id)
+        live = reverse("orders:detail", args=[order.number]) if order else ""
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "live_url": live}
+        )
 
 
 class ImageInline(ReadOnlyInline):

@@ -36,7 +36,7 @@ class VersionAdmin(admin.ModelAdmin):
         # Versions are produced by workers; staff act on them through actions.
         return False
 
-    @admin.action(description="Opakovat vybrané verze ve stavu Chyba")
+    @admin.action(description="Zopakovat (verze ve stavu Chyba)")
     def retry(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._each(request, queryset, services.version_retry, "Znovu zařazeno do fronty")
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from processing.models import ColoringVersion, SvgVersion
 from tests.factories import (
     ColoringVersionFactory,
     ImageFactory,
@@ -141,3 +142,76 @@ def test_admin_refuses_anonymous_users(client: Client) -> None:
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def run_action(client: Client, action: str, orders: list[object]) -> str:
+    response = client.post(
+        reverse("admin:orders_order_changelist"),
+        {"action": action, "_selected_action": [o.pk for o in orders]},  # type: ignore[attr-defined]
+        follow=True,
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_colouring_action_calls_the_service_per_order(admin_client_: Client) -> None:
+    ready = ImageFactory(downloaded=True).line_item.order
+    empty = OrderFactory()
+
+    page = run_action(admin_client_, "generate_colorings", [ready, empty])
+
+    assert "Omalovánky zařazeny: 1." in page
+    assert "V objednávce není žádná stažená fotka bez omalovánky." in page
+    assert ColoringVersion.objects.filter(image__line_item__order=ready).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_svg_action_uses_the_completed_colouring(admin_client_: Client) -> None:
+    coloring = ColoringVersionFactory(status="completed", is_selected=True)
+
+    page = run_action(admin_client_, "generate_svgs", [coloring.image.line_item.order])
+
+    assert "SVG zařazena: 1." in page
+    assert SvgVersion.objects.get().coloring_version == coloring
+
+
+@pytest.mark.django_db
+def test_the_sync_action_queues_a_resync(admin_client_: Client) -> None:
+    order = OrderFactory()
+
+    page = run_action(admin_client_, "sync_from_shopify", [order])
+
+    assert "Synchronizace zařazena: 1." in page
+    assert order.events.filter(message="Synchronizace ze Shopify vyžádána").exists()
+
+
+@pytest.mark.django_db
+def test_the_retry_action_requeues_failed_versions_only(admin_client_: Client) -> None:
+    failed = ColoringVersionFactory(status="error", error_message="RunPod: FAILED")
+    done = ColoringVersionFactory(status="completed")
+
+    response = admin_client_.post(
+        reverse("admin:processing_coloringversion_changelist"),
+        {"action": "retry", "_selected_action": [failed.pk, done.pk]},
+        follow=True,
+    )
+
+    failed.refresh_from_db()
+    assert failed.status == "queued"
+    assert "Opakovat lze jen verzi ve stavu Chyba." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_and_live_pages_link_to_each_other(admin_client_: Client) -> None:
+    order = OrderFactory(order_number="#1270")
+
+    change = admin_client_.get(
+        reverse("admin:orders_order_change", args=[order.pk])
+    ).content.decode()
+    listing = admin_client_.get(reverse("admin:orders_order_changelist")).content.decode()
+    live = admin_client_.get("/orders/1270/").content.decode()
+
+    assert 'href="/orders/1270/"' in change and "Živá stránka objednávky" in change
+    assert 'href="/orders/1270/"' in listing
+    assert f'href="/admin/orders/order/{order.pk}/change/"' in live
