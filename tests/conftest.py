@@ -13,6 +13,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from tests import factories
+from tests.fakes.photos import PROXY_PASSWORD, PROXY_USER, FakePhotoHost
+from tests.fakes.server import running
+from tests.fakes.shopify import FakeShopify
 
 # Copies of ../shared/testdata/photos (public domain and CC0; see the README beside them).
 PHOTOS = Path(__file__).resolve().parent / "fixtures" / "photos"
@@ -109,17 +112,19 @@ def photo_bytes() -> Iterator[bytes]:
 
 
 @pytest.fixture
-def redis_channel_layer(settings: Any) -> Iterator[None]:
-    """The real channels-redis layer on REDIS_URL, under a prefix of this test's own."""
+def redis_channel_layer(settings: Any) -> Iterator[str]:
+    """The real channels-redis layer on REDIS_URL, under a prefix of this test's own
+    (yielded, so a server in another process can join the same layer)."""
     import uuid
 
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": prefix},
         }
     }
-    yield
+    yield prefix
 
 
 @pytest.fixture
@@ -143,3 +148,33 @@ def celery_worker(transactional_db: None) -> Iterator[object]:
     ) as worker:
         yield worker
     app.control.purge()
+
+
+# --- local fakes of third parties (see tests/fakes/) ---
+
+
+@pytest.fixture
+def shopify(settings: Any) -> Iterator[FakeShopify]:
+    for fake in running(FakeShopify()):
+        settings.SHOPIFY_STORE_URL = fake.url
+        settings.SHOPIFY_RETRY_BASE_DELAY = 0.01
+        yield fake  # type: ignore[misc]
+
+
+@pytest.fixture
+def photo_host(settings: Any) -> Iterator[FakePhotoHost]:
+    for fake in running(FakePhotoHost()):
+        # The fake listens on 127.0.0.1, which production refuses.
+        settings.PHOTO_ALLOW_PRIVATE_HOSTS = True
+        settings.PHOTO_RETRY_BASE_DELAY = 0.01
+        yield fake  # type: ignore[misc]
+
+
+@pytest.fixture
+def proxy(settings: Any, photo_host: FakePhotoHost) -> FakePhotoHost:
+    """The photo host doubles as the configured fallback proxy."""
+    host_port = photo_host.url.removeprefix("http://")
+    settings.PHOTO_PROXIES = [
+        {"url": f"http://{PROXY_USER}:{PROXY_PASSWORD}@{host_port}", "ca_file": ""}
+    ]
+    return photo_host

@@ -14,6 +14,11 @@
     // The first open follows the page load, which is fresh already.
     if (openedBefore) refreshLiveRegions();
     openedBefore = true;
+    window.__socketOpen = true;
+  });
+
+  document.addEventListener("htmx:wsClose", function () {
+    window.__socketOpen = false;
   });
 
   document.addEventListener("htmx:oobAfterSwap", function (event) {
