@@ -10,6 +10,7 @@ import requests
 from django.core.files.base import ContentFile
 from playwright.sync_api import BrowserContext, expect
 
+from orders.services import order_status_set
 from shopify_sync.imaging import make_preview
 from tests.browser.conftest import log_in, screenshot, wait_for_socket
 from tests.factories import ColoringVersionFactory, ImageFactory
@@ -98,3 +99,20 @@ def test_colouring_a_photo_live_then_selecting_retrying_and_full_screen(
     screenshot(page, "order-detail-fullscreen")
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+def test_after_a_reconnect_the_page_shows_what_it_missed(
+    server: str, staff: Any, context: BrowserContext
+) -> None:
+    order = ImageFactory(line_item__order__order_number="#1270").line_item.order
+    page = context.new_page()
+    log_in(page, server, "/orders/1270/")
+    wait_for_socket(page)
+
+    context.set_offline(True)
+    page.wait_for_function("() => window.__socketOpen === false")
+    order_status_set(order_id=order.pk, status="error", actor="test", message="Chybí fotka 2")
+    context.set_offline(False)
+
+    expect(page.locator("#order-header")).to_contain_text("Chybí fotka 2")
+    expect(page.locator("#order-header h1 .badge")).to_have_text("Chyba")
