@@ -319,7 +319,12 @@ RUNPOD_REQUEST_TIMEOUT = env.float("RUNPOD_REQUEST_TIMEOUT", default=30.0)
 VECTORIZER_TIMEOUT = env.float("VECTORIZER_TIMEOUT", default=120.0)
 
 # --- JSON API ---
+# HS256 secret of API tokens (manage.py issue_api_token); empty or under 32 characters:
+# every token is refused.
 API_JWT_SECRET = env.str("API_JWT_SECRET", default="")
+# django-ninja as an app only for its bundled Swagger UI files and template: without it
+# the docs page would load them from a CDN.
+INSTALLED_APPS += ["ninja"]
 
 # --- Security (effective when DEBUG is off and behind HTTPS) ---
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

@@ -1,13 +1,10 @@
-"""Project-level views: the health check."""
+"""The health check: does the database answer, does the broker answer?"""
 
 from __future__ import annotations
 
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 
 def _check_database() -> str | None:
@@ -31,16 +28,15 @@ def _check_broker() -> str | None:
     return None
 
 
-@never_cache
-@require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker answer, else 503 naming what failed."""
+def health_report() -> tuple[int, dict[str, object]]:
+    """200 and "healthy" when the database and the broker answer, else 503 and
+    "unhealthy" with `failed` naming what did not; `checks` has each one's result."""
     errors = {"database": _check_database(), "broker": _check_broker()}
     failed = sorted(name for name, error in errors.items() if error)
-    body = {
+    body: dict[str, object] = {
         "status": "unhealthy" if failed else "healthy",
         "checks": {name: error or "ok" for name, error in errors.items()},
     }
     if failed:
         body["failed"] = failed
-    return JsonResponse(body, status=503 if failed else 200)
+    return (503 if failed else 200), body

@@ -1,0 +1,121 @@
+"""One error shape for the whole API: `{"detail": "<Czech sentence>"}`, or for invalid
+input (422) `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` as FastAPI had it.
+
+| status | when |
+|---|---|
+| 400 | a rule forbids the action now (ProcessingRuleError), or the body is not JSON |
+| 401 | no valid token and no session |
+| 403 | authenticated but not staff, or a session request without its CSRF token |
+| 404 | no such order, image or version; also a malformed id in the path |
+| 405 | the path exists, the method does not |
+| 422 | invalid query or body (ninja's validation, ProcessingValidationError) |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from processing.errors import ProcessingRuleError, ProcessingValidationError
+
+from .auth import ApiAuthError, error_response
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+NOT_FOUND = "Nenalezeno."
+NOT_AUTHENTICATED = (
+    "Chybí přihlášení: pošlete hlavičku „Authorization: Bearer <token>“ "
+    "(manage.py issue_api_token) nebo se přihlaste jako člen personálu."
+)
+METHOD_NOT_ALLOWED = "Metoda {method} zde není povolena."
+# ninja's own English messages for the cases it decides itself.
+NINJA_MESSAGES = {"Cannot parse request body": "Tělo požadavku není platný JSON."}
+
+
+def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only `loc`, `msg` and `type`: pydantic's `input`, `ctx` and `url` may echo what
+    was sent or hold objects that are not JSON."""
+    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in errors]
+
+
+def register_exception_handlers(api: NinjaAPI) -> None:
+    def detail(request: HttpRequest, message: Any, status: int) -> HttpResponse:
+        return api.create_response(request, {"detail": message}, status=status)
+
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        # An id in the path that is not a positive number names nothing: 404, not 422.
+        if any(
+            error["loc"][:1] == ("path",) or error["loc"][:1] == ["path"] for error in exc.errors
+        ):
+            return detail(request, NOT_FOUND, 404)
+        return detail(request, field_errors(exc.errors), 422)
+
+    def on_processing_validation(
+        request: HttpRequest, exc: ProcessingValidationError
+    ) -> HttpResponse:
+        errors = [
+            {"loc": ["body", field], "msg": message, "type": "value_error"}
+            for field, message in exc.errors.items()
+        ]
+        return detail(request, errors, 422)
+
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc, AuthenticationError):
+            return error_response(ApiAuthError(NOT_AUTHENTICATED))
+        return detail(request, NINJA_MESSAGES.get(exc.message, exc.message), exc.status_code)
+
+    api.add_exception_handler(ValidationError, on_validation)
+    api.add_exception_handler(ProcessingValidationError, on_processing_validation)
+    api.add_exception_handler(
+        ProcessingRuleError, lambda request, exc: detail(request, exc.message, 400)
+    )
+    api.add_exception_handler(ApiAuthError, lambda request, exc: error_response(exc))
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(
+        Http404, lambda request, exc: detail(request, str(exc) or NOT_FOUND, 404)
+    )
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any path under /api/v1/ that names no endpoint."""
+    return JsonResponse({"detail": NOT_FOUND}, status=404)
+
+
+def json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ninja answers a wrong method with a plain-text 405: give it the JSON shape, keep `Allow`."""
+
+    @wraps(view)  # also keeps ninja's csrf_exempt: CSRF is the session auth's job
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = JsonResponse(
+                {"detail": METHOD_NOT_ALLOWED.format(method=request.method)}, status=405
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+def json_errors_urlpatterns(patterns: list[URLPattern]) -> list[URLPattern]:
+    """ninja's URL patterns with JSON 405s, a JSON 404 at the API root, and a JSON 404
+    for every other path under the API (Django's own 404 page is HTML)."""
+    wrapped = []
+    for pattern in patterns:
+        callback = not_found if pattern.name == "api-root" else pattern.callback
+        wrapped.append(
+            URLPattern(
+                pattern.pattern,
+                json_method_not_allowed(callback),
+                pattern.default_args,
+                pattern.name,
+            )
+        )
+    return wrapped

@@ -1,0 +1,300 @@
+"""Shapes of the API: the seed's (reference §10), plus what the new system knows more.
+
+Added to the seed's fields: status labels (Czech), `error_message`, `is_selected`,
+`backend`, the version timestamps, and the staff-only URLs of stored files (absolute;
+they need the same token or session as the API). Empty text comes out as `null`, as in
+the seed. Times are ISO 8601 in Prague time with the offset, as the seed rendered them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict
+
+from orders.media import file_url
+from orders.models import Image, Order
+from processing.models import ColoringStatus, GroupBy, ShapeStacking, SvgStatus
+from processing.services.versions import (
+    MEGAPIXELS_MAX,
+    MEGAPIXELS_MIN,
+    MEGAPIXELS_STEP,
+    STEPS_MAX,
+    STEPS_MIN,
+)
+
+LocalTime = Annotated[datetime, AfterValidator(timezone.localtime)]
+
+
+def _absolute_url(field: FieldFile | None, context: dict[str, Any]) -> str | None:
+    url = file_url(field)
+    return context["request"].build_absolute_uri(url) if url else None
+
+
+def _blank_to_none(value: str) -> str | None:
+    return value or None
+
+
+class ErrorOut(Schema):
+    """`detail` is a sentence, or for 422 a list of field errors."""
+
+    detail: str | list[dict[str, Any]]
+
+
+class StatusOut(Schema):
+    status: str
+    message: str
+
+
+class GenerateOut(Schema):
+    queued: int
+    message: str
+
+
+class HealthOut(Schema):
+    status: str
+    checks: dict[str, str]
+    failed: list[str] | None = None
+
+
+# --- Versions ---
+
+
+class ColoringOptions(Schema):
+    megapixels: float
+    steps: int
+
+
+class SvgOptions(Schema):
+    shape_stacking: ShapeStacking
+    group_by: GroupBy
+
+
+class VersionOut(Schema):
+    id: int
+    version: int
+    url: str | None
+    status_label: str
+    error_message: str | None
+    is_selected: bool
+    backend: str
+    created_at: LocalTime
+    started_at: LocalTime | None
+    completed_at: LocalTime | None
+    updated_at: LocalTime
+
+    @staticmethod
+    def resolve_url(obj: Any, context: dict[str, Any]) -> str | None:
+        return _absolute_url(obj.file, context)
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_error_message(obj: Any) -> str | None:
+        return _blank_to_none(obj.error_message)
+
+
+class ColoringVersionOut(VersionOut):
+    status: ColoringStatus
+    options: ColoringOptions
+
+    @staticmethod
+    def resolve_options(obj: Any) -> dict[str, Any]:
+        return {"megapixels": obj.megapixels, "steps": obj.steps}
+
+
+class SvgVersionOut(VersionOut):
+    status: SvgStatus
+    coloring_version_id: int
+    options: SvgOptions
+
+    @staticmethod
+    def resolve_options(obj: Any) -> dict[str, Any]:
+        return {"shape_stacking": obj.shape_stacking, "group_by": obj.group_by}
+
+
+# --- Images, line items, orders ---
+
+
+class SelectedVersionIds(Schema):
+    coloring: int | None
+    svg: int | None
+
+
+class ImageVersions(Schema):
+    coloring: list[ColoringVersionOut]
+    svg: list[SvgVersionOut]
+
+
+def _selected_id(versions: Any) -> int | None:
+    return next((v.pk for v in versions.all() if v.is_selected), None)
+
+
+class ImageOut(Schema):
+    id: int
+    position: int
+    url: str | None = Field(description="The stored original (staff-only).")
+    preview_url: str | None
+    original_url: str | None = Field(description="Where Shopify had the photo.")
+    uploaded_at: LocalTime | None = Field(description="When the photo was downloaded.")
+    download_error: str | None
+    selected_version_ids: SelectedVersionIds
+    versions: ImageVersions
+
+    @staticmethod
+    def resolve_url(obj: Image, context: dict[str, Any]) -> str | None:
+        return _absolute_url(obj.file, context)
+
+    @staticmethod
+    def resolve_preview_url(obj: Image, context: dict[str, Any]) -> str | None:
+        return _absolute_url(obj.preview, context)
+
+    @staticmethod
+    def resolve_original_url(obj: Image) -> str | None:
+        return _blank_to_none(obj.original_url)
+
+    @staticmethod
+    def resolve_uploaded_at(obj: Image) -> datetime | None:
+        return obj.downloaded_at
+
+    @staticmethod
+    def resolve_download_error(obj: Image) -> str | None:
+        return _blank_to_none(obj.download_error)
+
+    @staticmethod
+    def resolve_selected_version_ids(obj: Image) -> dict[str, int | None]:
+        return {
+            "coloring": _selected_id(obj.coloring_versions),
+            "svg": _selected_id(obj.svg_versions),
+        }
+
+    @staticmethod
+    def resolve_versions(obj: Image) -> dict[str, Any]:
+        return {"coloring": list(obj.coloring_versions.all()), "svg": list(obj.svg_versions.all())}
+
+
+class LineItemOut(Schema):
+    id: int
+    position: int
+    title: str
+    variant_title: str | None
+    quantity: int
+    dedication: str | None
+    layout: str | None
+    images: list[ImageOut]
+
+    @staticmethod
+    def resolve_variant_title(obj: Any) -> str | None:
+        return _blank_to_none(obj.variant_title)
+
+    @staticmethod
+    def resolve_dedication(obj: Any) -> str | None:
+        return _blank_to_none(obj.dedication)
+
+    @staticmethod
+    def resolve_layout(obj: Any) -> str | None:
+        return _blank_to_none(obj.layout)
+
+
+class OrderBase(Schema):
+    id: int
+    order_number: str = Field(description='The display number, e.g. "#1270".')
+    number: str = Field(description='The number in URLs and events, e.g. "1270".')
+    shopify_id: int | None
+    shopify_order_number: str | None
+    customer_email: str | None
+    customer_name: str | None
+    payment_status: str | None
+    status: Order.Status
+    status_label: str
+    status_message: str | None
+    created_at: LocalTime
+    updated_at: LocalTime
+
+    @staticmethod
+    def resolve_shopify_order_number(obj: Order) -> str | None:
+        return obj.order_number if obj.shopify_id is not None else None
+
+    @staticmethod
+    def resolve_customer_email(obj: Order) -> str | None:
+        return _blank_to_none(obj.customer_email)
+
+    @staticmethod
+    def resolve_customer_name(obj: Order) -> str | None:
+        return _blank_to_none(obj.customer_name)
+
+    @staticmethod
+    def resolve_payment_status(obj: Order) -> str | None:
+        return _blank_to_none(obj.payment_status)
+
+    @staticmethod
+    def resolve_status_label(obj: Order) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_status_message(obj: Order) -> str | None:
+        return _blank_to_none(obj.status_message)
+
+
+class OrderOut(OrderBase):
+    item_count: int = Field(description="Number of line items.")
+
+
+class OrderListOut(Schema):
+    orders: list[OrderOut]
+    total: int
+
+
+class OrderDetailOut(OrderBase):
+    shipping_method: str | None
+    line_items: list[LineItemOut]
+
+    @staticmethod
+    def resolve_shipping_method(obj: Order) -> str | None:
+        return _blank_to_none(obj.shipping_method)
+
+
+# --- Request bodies ---
+
+
+def _json_number(value: object) -> object:
+    """JSON numbers only: pydantic would turn `true` or "2" into numbers. An integral
+    float (4.0) stays acceptable for an integer, as JSON Schema has it."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("Musí to být číslo.")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_number)]
+JsonFloat = Annotated[float, BeforeValidator(_json_number)]
+
+# The limits are the services' own constants; the services check them again (they
+# serve the admin and the pages too), so the two can never disagree.
+
+
+class ColoringSettingsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    megapixels: JsonFloat = Field(
+        1.0, ge=MEGAPIXELS_MIN, le=MEGAPIXELS_MAX, multiple_of=MEGAPIXELS_STEP
+    )
+    steps: JsonInt = Field(4, ge=STEPS_MIN, le=STEPS_MAX)
+
+
+class SvgSettingsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    shape_stacking: ShapeStacking = ShapeStacking.STACKED
+    group_by: GroupBy = GroupBy.COLOR
+
+
+def responses(ok: Any, *errors: int) -> dict[int, Any]:
+    """The documented answers of an endpoint that needs auth: `ok` for 200, ErrorOut for
+    401, 403 and the given error statuses."""
+    return {200: ok, **{status: ErrorOut for status in sorted({401, 403, *errors})}}

@@ -1,0 +1,80 @@
+"""Reads of the JSON API: every list and detail in a fixed number of queries.
+
+Orders come from `orders.selectors` (the pages' list and number lookup: `/orders/1270`
+is order "#1270"); this adds what only the API shows at once. Anything missing is
+Http404 with a Czech sentence, which the API answers as `{"detail": ...}`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import Http404
+
+from orders.models import Image, LineItem, Order
+from orders.selectors import order_get_by_number, order_list
+from processing.models import ColoringVersion, SvgVersion
+
+IMAGE_NOT_FOUND = "Fotka nenalezena."
+VERSION_NOT_FOUND = "Verze nenalezena."
+
+
+def images_with_versions() -> QuerySet[Image]:
+    """Images with both version lists, each sorted by version (two extra queries in all)."""
+    return Image.objects.order_by("position", "pk").prefetch_related(
+        Prefetch("coloring_versions", queryset=ColoringVersion.objects.order_by("version")),
+        Prefetch("svg_versions", queryset=SvgVersion.objects.order_by("version")),
+    )
+
+
+def order_page(*, skip: int, limit: int, status: str | None) -> tuple[list[Order], int]:
+    """One page of orders, newest first, with `item_count`; and how many match in all."""
+    orders = order_list(status=status or "")
+    return list(orders[skip : skip + limit]), orders.count()
+
+
+def order_get(*, number: str) -> Order:
+    return order_get_by_number(number)
+
+
+def order_detail_get(*, number: str) -> Order:
+    """The order with its line items (by position), their images and all versions."""
+    order = order_get_by_number(number)
+    line_items = LineItem.objects.order_by("position", "pk").prefetch_related(
+        Prefetch("images", queryset=images_with_versions())
+    )
+    prefetch_related_objects([order], Prefetch("line_items", queryset=line_items))
+    return order
+
+
+def image_get(*, image_id: int) -> Image:
+    """The image with its line item and order (what the services need)."""
+    image = Image.objects.select_related("line_item__order").filter(pk=image_id).first()
+    if image is None:
+        raise Http404(IMAGE_NOT_FOUND)
+    return image
+
+
+def order_image_get(*, number: str, image_id: int) -> Image:
+    """An image of the order `number` with both version lists."""
+    order = order_get(number=number)
+    image = images_with_versions().filter(pk=image_id, line_item__order=order).first()
+    if image is None:
+        raise Http404(IMAGE_NOT_FOUND)
+    return image
+
+
+def image_versions(*, image_id: int, model: type[ColoringVersion] | type[SvgVersion]) -> list:
+    """All colouring or SVG versions of an existing image, by version number."""
+    if not Image.objects.filter(pk=image_id).exists():
+        raise Http404(IMAGE_NOT_FOUND)
+    return list(model.objects.filter(image_id=image_id).order_by("version"))
+
+
+def version_get(
+    *, version_id: int, model: type[ColoringVersion] | type[SvgVersion]
+) -> ColoringVersion | SvgVersion:
+    """A version with its image, line item and order (what the services need)."""
+    version = model.objects.select_related("image__line_item__order").filter(pk=version_id).first()
+    if version is None:
+        raise Http404(VERSION_NOT_FOUND)
+    return version
