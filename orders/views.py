@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
+from fotomalovanky.api.auth import staff_or_token_required
 from processing.cards import card_context, image_card, order_cards
 
 from .models import Image, Order
@@ -77,7 +78,7 @@ FILE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbo
 
 
 @require_GET
-@staff_member_required
+@staff_or_token_required
 def media(request: HttpRequest, path: str) -> HttpResponse:
     """Serve a stored file to logged-in staff only (nginx does the sending when configured)."""
     try:
