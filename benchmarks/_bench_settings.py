@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fotomalovanky.settings_test import *  # noqa: F403
+from fotomalovanky.settings_test import REDIS_URL
 
 ROOT_URLCONF = "_bench_urls"
 # The test settings rescan static folders on every request (autorefresh); a served
@@ -13,4 +14,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "root": {"level": "WARNING", "handlers": ["stderr"]},
+}
+
+# Served benchmarks measure the real cross-process path: channels-redis, as in production.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": "bench"},
+    }
 }

@@ -40,49 +40,59 @@ def order_group(order_id: int) -> str:
     return f"order-{order_id}"
 
 
-def group_send(group: str, message: dict[str, Any]) -> None:
+Message = tuple[str, dict[str, Any]]  # (group, message)
+
+
+def send_all(messages: list[Message]) -> None:
+    """Send a change's messages in one go: one event loop and one Redis connection
+    (channels-redis keeps its pools per loop), not one of each per message."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
+
+    async def send() -> None:
+        for group, message in messages:
+            await layer.group_send(group, message)
+
     try:
-        async_to_sync(layer.group_send)(group, message)
+        async_to_sync(send)()
     except Exception:  # live updates are best effort, see the module docstring
-        logger.warning("Could not send %s to group %s", message.get("type"), group, exc_info=True)
+        logger.warning("Could not send %d live messages", len(messages), exc_info=True)
 
 
-def json_event_send(payload: dict[str, Any]) -> None:
-    group_send(EVENTS_GROUP, {"type": "event.json", "event": payload})
+def json_event(payload: dict[str, Any]) -> Message:
+    return EVENTS_GROUP, {"type": "event.json", "event": payload}
 
 
-def html_send(group: str, html: str) -> None:
-    group_send(group, {"type": "html.fragment", "html": html})
+def html_fragment(group: str, html: str) -> Message:
+    return group, {"type": "html.fragment", "html": html}
 
 
 @receiver(order_changed, dispatch_uid="processing.broadcast.order_changed")
 def order_changed_broadcast(
     sender: object, order_id: int, order_number: str, created: bool = False, **kwargs: Any
 ) -> None:
-    json_event_send({"type": "order_update", "order_number": order_number})
-    json_event_send({"type": "list_update"})
+    messages = [
+        json_event({"type": "order_update", "order_number": order_number}),
+        json_event({"type": "list_update"}),
+    ]
     try:
-        _order_fragments_send(order_id, created)
+        messages += _order_fragments(order_id, created)
     except Exception:  # a page fragment that fails to render must not stop the events
         logger.exception("Could not render the live fragments of order %s", order_id)
+    send_all(messages)
 
 
-def _order_fragments_send(order_id: int, created: bool) -> None:
+def _order_fragments(order_id: int, created: bool) -> list[Message]:
     order = order_list().get(pk=order_id)
     if created:
         # Each open list re-fetches its own page, search and filter (static/js/live.js).
-        html_send(LIST_GROUP, f'<div id="orders-signal" hidden data-order="{order_id}"></div>')
+        row = f'<div id="orders-signal" hidden data-order="{order_id}"></div>'
     else:
-        html_send(
-            LIST_GROUP, render_to_string("orders/order_list.html#order-row", {"order": order})
-        )
+        row = render_to_string("orders/order_list.html#order-row", {"order": order})
     context = {"order": order, "detail": order_cards(order=order)}
-    html_send(
-        order_group(order_id), render_to_string("orders/order_detail.html#order-header", context)
-    )
+    header = render_to_string("orders/order_detail.html#order-header", context)
+    return [html_fragment(LIST_GROUP, row), html_fragment(order_group(order_id), header)]
 
 
 def image_status_send(
@@ -95,24 +105,23 @@ def image_status_send(
     status: str,
 ) -> None:
     """Send one `image_status` event and the photo's card. Call it through on_commit."""
+    messages = []
     try:
-        _card_send(order_id, image_id)
+        card = card_context(image_card(image_id=image_id))
+        html = render_to_string("orders/partials/image_card.html", card)
+        messages.append(html_fragment(order_group(order_id), html))
     except Exception:  # as above: the JSON event still goes out
         logger.exception("Could not render the card of image %s", image_id)
-    json_event_send(
-        {
-            "type": "image_status",
-            "order_number": order_number.lstrip("#"),
-            "image_id": image_id,
-            "status_type": status_type,
-            "version_id": version_id,
-            "status": status,
-        }
+    messages.append(
+        json_event(
+            {
+                "type": "image_status",
+                "order_number": order_number.lstrip("#"),
+                "image_id": image_id,
+                "status_type": status_type,
+                "version_id": version_id,
+                "status": status,
+            }
+        )
     )
-
-
-def _card_send(order_id: int, image_id: int) -> None:
-    html = render_to_string(
-        "orders/partials/image_card.html", card_context(image_card(image_id=image_id))
-    )
-    html_send(order_group(order_id), html)
+    send_all(messages)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from orders.models import Image, LineItem, Order
 
@@ -28,6 +29,11 @@ class ImageCard:
     @property
     def pk(self) -> int:
         return self.image.pk
+
+    @cached_property
+    def url(self) -> str:
+        """The card's own URL; its actions live below it (one reverse() per card, not per chip)."""
+        return reverse("orders:image-card", args=[self.image.line_item.order.number, self.image.pk])
 
     @cached_property
     def selected_coloring(self) -> ColoringVersion | None:

@@ -75,3 +75,33 @@ class SvgVersionFactory(factory.django.DjangoModelFactory):
     image = factory.SelfAttribute("coloring_version.image")
     coloring_version = factory.SubFactory(ColoringVersionFactory, status="completed")
     version = factory.Sequence(lambda n: n + 1)
+
+
+def order_with_versions(order_number: str, *, items: int = 5, photos: int = 10) -> Order:
+    """A big order in a few bulk inserts: `items` × `photos` images, each with colouring
+    versions v1–v5 (v5 selected) and SVG versions v1–v5 in error."""
+    order = OrderFactory(order_number=order_number)
+    line_items = LineItem.objects.bulk_create(
+        LineItem(order=order, position=p, title=f"Kniha {p}") for p in range(1, items + 1)
+    )
+    images = Image.objects.bulk_create(
+        Image(line_item=item, position=p, original_url="https://cdn.example.com/a.jpg")
+        for item in line_items
+        for p in range(1, photos + 1)
+    )
+    colorings = ColoringVersion.objects.bulk_create(
+        ColoringVersion(image=image, version=v, status="completed", is_selected=v == 5)
+        for image in images
+        for v in range(1, 6)
+    )
+    SvgVersion.objects.bulk_create(
+        SvgVersion(
+            image=c.image,
+            coloring_version=c,
+            version=c.version,
+            status="error",
+            error_message="Vectorizer: 402",
+        )
+        for c in colorings
+    )
+    return order

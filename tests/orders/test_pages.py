@@ -10,13 +10,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from orders.models import Image, LineItem, Order
-from processing.models import ColoringVersion, SvgVersion
+from orders.models import Image, Order
 from tests.factories import (
     ColoringVersionFactory,
     ImageFactory,
     LineItemFactory,
     OrderFactory,
+    order_with_versions,
 )
 
 pytestmark = pytest.mark.django_db
@@ -120,39 +120,10 @@ def test_the_list_of_10000_orders_takes_at_most_6_queries(staff_client: Client) 
     assert len(queries) <= 6
 
 
-def big_order() -> Order:
-    """50 photos with 5 colouring and 5 SVG versions each."""
-    order = OrderFactory(order_number="#1270")
-    items = LineItem.objects.bulk_create(
-        LineItem(order=order, position=p, title=f"Kniha {p}") for p in range(1, 6)
-    )
-    images = Image.objects.bulk_create(
-        Image(line_item=item, position=p, original_url="https://x.example/a.jpg")
-        for item in items
-        for p in range(1, 11)
-    )
-    colorings = ColoringVersion.objects.bulk_create(
-        ColoringVersion(image=image, version=v, status="completed", is_selected=v == 5)
-        for image in images
-        for v in range(1, 6)
-    )
-    SvgVersion.objects.bulk_create(
-        SvgVersion(
-            image=c.image,
-            coloring_version=c,
-            version=c.version,
-            status="error",
-            error_message="Vectorizer: 402",
-        )
-        for c in colorings
-    )
-    return order
-
-
 def test_the_detail_of_50_photos_with_5_versions_each_takes_at_most_10_queries(
     staff_client: Client,
 ) -> None:
-    big_order()
+    order_with_versions("#1270")
     staff_client.get("/orders/")
 
     with CaptureQueriesContext(connection) as queries:
