@@ -38,10 +38,17 @@ METHOD_NOT_ALLOWED = "Metoda {method} zde není povolena."
 NINJA_MESSAGES = {"Cannot parse request body": "Tělo požadavku není platný JSON."}
 
 
+def _loc(loc: Any) -> list[Any]:
+    """FastAPI's form, `["body", "steps"]`: ninja puts the body parameter's name (every
+    endpoint here calls it `body`) in between, `["body", "body", "steps"]`."""
+    loc = list(loc)
+    return ["body", *loc[2:]] if loc[:2] == ["body", "body"] else loc
+
+
 def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Only `loc`, `msg` and `type`: pydantic's `input`, `ctx` and `url` may echo what
     was sent or hold objects that are not JSON."""
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in errors]
+    return [{"loc": _loc(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in errors]
 
 
 def register_exception_handlers(api: NinjaAPI) -> None:

@@ -80,8 +80,37 @@ def test_invalid_colouring_settings_are_422_and_create_nothing(
     response = post_json(api, f"/api/v1/images/{image.pk}/generate-coloring", body)
 
     assert response.status_code == 422
-    assert [e["loc"][-1] for e in response.json()["detail"]] == [field]
+    assert [e["loc"] for e in response.json()["detail"]] == [["body", field]]
     assert not ColoringVersion.objects.exists()
+
+
+def test_a_value_the_schema_allows_but_the_service_refuses_is_422_in_the_same_shape(
+    api: Client,
+) -> None:
+    image = factories.ImageFactory(downloaded=True)
+
+    # pydantic's multiple_of has a float tolerance; the service's own check has none.
+    response = post_json(
+        api, f"/api/v1/images/{image.pk}/generate-coloring", {"megapixels": 0.5000000000000001}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "megapixels"],
+            "msg": "Megapixely musí být číslo od 0,5 do 8 po 0,5.",
+            "type": "value_error",
+        }
+    ]
+
+
+def test_an_integral_number_is_a_valid_step_count(api: Client) -> None:
+    image = factories.ImageFactory(downloaded=True)
+
+    response = post_json(api, f"/api/v1/images/{image.pk}/generate-coloring", {"steps": 6.0})
+
+    assert response.status_code == 200
+    assert response.json()["options"]["steps"] == 6
 
 
 @pytest.mark.parametrize("body", [b"{", b"\xff", b"[1, 2"])
