@@ -6,6 +6,7 @@ Bodies are optional: without one the seed's defaults apply (1.0 megapixels, 4 st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -43,6 +44,14 @@ def _options(body: Schema | None, schema: type[Schema]) -> dict[str, Any]:
     return (body or schema()).model_dump()
 
 
+def _order_generate(
+    request: HttpRequest, number: str, generate: Callable[..., list], options: dict, what: str
+) -> dict[str, object]:
+    order = selectors.order_get(number=number)
+    versions = generate(order=order, **options, actor=actor(request))
+    return {"queued": len(versions), "message": f"Zařazeno {what}: {len(versions)}."}
+
+
 @router.post(
     "/orders/{order_number}/generate-coloring",
     response=responses(GenerateOut, 400, 404, 422),
@@ -53,10 +62,8 @@ def order_generate_coloring(
 ) -> dict[str, object]:
     """One new version for each downloaded photo with neither a completed nor an
     in-progress colouring; 400 when there is none."""
-    order = selectors.order_get(number=order_number)
     options = _options(body, ColoringSettingsIn)
-    versions = order_coloring_generate(order=order, **options, actor=actor(request))
-    return {"queued": len(versions), "message": f"Zařazeno omalovánek: {len(versions)}."}
+    return _order_generate(request, order_number, order_coloring_generate, options, "omalovánek")
 
 
 @router.post(
@@ -92,10 +99,8 @@ def order_generate_svg(
 ) -> dict[str, object]:
     """One new SVG for each photo with a usable colouring and no completed or
     in-progress SVG; 400 when there is none."""
-    order = selectors.order_get(number=order_number)
     options = _options(body, SvgSettingsIn)
-    versions = order_svg_generate(order=order, **options, actor=actor(request))
-    return {"queued": len(versions), "message": f"Zařazeno SVG: {len(versions)}."}
+    return _order_generate(request, order_number, order_svg_generate, options, "SVG")
 
 
 @router.post(

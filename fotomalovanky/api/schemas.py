@@ -35,8 +35,8 @@ def _absolute_url(field: FieldFile | None, context: dict[str, Any]) -> str | Non
     return context["request"].build_absolute_uri(url) if url else None
 
 
-def _blank_to_none(value: str) -> str | None:
-    return value or None
+# Text that the model keeps as "" when there is none: `null` in the API, as in the seed.
+Text = Annotated[str | None, BeforeValidator(lambda value: value or None)]
 
 
 class ErrorOut(Schema):
@@ -79,7 +79,7 @@ class VersionOut(Schema):
     version: int
     url: str | None
     status_label: str
-    error_message: str | None
+    error_message: Text
     is_selected: bool
     backend: str
     created_at: LocalTime
@@ -94,10 +94,6 @@ class VersionOut(Schema):
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
         return obj.get_status_display()
-
-    @staticmethod
-    def resolve_error_message(obj: Any) -> str | None:
-        return _blank_to_none(obj.error_message)
 
 
 class ColoringVersionOut(VersionOut):
@@ -141,9 +137,9 @@ class ImageOut(Schema):
     position: int
     url: str | None = Field(description="The stored original (staff-only).")
     preview_url: str | None
-    original_url: str | None = Field(description="Where Shopify had the photo.")
+    original_url: Text = Field(description="Where Shopify had the photo.")
     uploaded_at: LocalTime | None = Field(description="When the photo was downloaded.")
-    download_error: str | None
+    download_error: Text
     selected_version_ids: SelectedVersionIds
     versions: ImageVersions
 
@@ -156,16 +152,8 @@ class ImageOut(Schema):
         return _absolute_url(obj.preview, context)
 
     @staticmethod
-    def resolve_original_url(obj: Image) -> str | None:
-        return _blank_to_none(obj.original_url)
-
-    @staticmethod
     def resolve_uploaded_at(obj: Image) -> datetime | None:
         return obj.downloaded_at
-
-    @staticmethod
-    def resolve_download_error(obj: Image) -> str | None:
-        return _blank_to_none(obj.download_error)
 
     @staticmethod
     def resolve_selected_version_ids(obj: Image) -> dict[str, int | None]:
@@ -183,23 +171,11 @@ class LineItemOut(Schema):
     id: int
     position: int
     title: str
-    variant_title: str | None
+    variant_title: Text
     quantity: int
-    dedication: str | None
-    layout: str | None
+    dedication: Text
+    layout: Text
     images: list[ImageOut]
-
-    @staticmethod
-    def resolve_variant_title(obj: Any) -> str | None:
-        return _blank_to_none(obj.variant_title)
-
-    @staticmethod
-    def resolve_dedication(obj: Any) -> str | None:
-        return _blank_to_none(obj.dedication)
-
-    @staticmethod
-    def resolve_layout(obj: Any) -> str | None:
-        return _blank_to_none(obj.layout)
 
 
 class OrderBase(Schema):
@@ -208,12 +184,12 @@ class OrderBase(Schema):
     number: str = Field(description='The number in URLs and events, e.g. "1270".')
     shopify_id: int | None
     shopify_order_number: str | None
-    customer_email: str | None
-    customer_name: str | None
-    payment_status: str | None
+    customer_email: Text
+    customer_name: Text
+    payment_status: Text
     status: Order.Status
     status_label: str
-    status_message: str | None
+    status_message: Text
     created_at: LocalTime
     updated_at: LocalTime
 
@@ -222,24 +198,8 @@ class OrderBase(Schema):
         return obj.order_number if obj.shopify_id is not None else None
 
     @staticmethod
-    def resolve_customer_email(obj: Order) -> str | None:
-        return _blank_to_none(obj.customer_email)
-
-    @staticmethod
-    def resolve_customer_name(obj: Order) -> str | None:
-        return _blank_to_none(obj.customer_name)
-
-    @staticmethod
-    def resolve_payment_status(obj: Order) -> str | None:
-        return _blank_to_none(obj.payment_status)
-
-    @staticmethod
     def resolve_status_label(obj: Order) -> str:
         return obj.get_status_display()
-
-    @staticmethod
-    def resolve_status_message(obj: Order) -> str | None:
-        return _blank_to_none(obj.status_message)
 
 
 class OrderOut(OrderBase):
@@ -252,12 +212,8 @@ class OrderListOut(Schema):
 
 
 class OrderDetailOut(OrderBase):
-    shipping_method: str | None
+    shipping_method: Text
     line_items: list[LineItemOut]
-
-    @staticmethod
-    def resolve_shipping_method(obj: Order) -> str | None:
-        return _blank_to_none(obj.shipping_method)
 
 
 # --- Request bodies ---
