@@ -57,9 +57,7 @@ def register_exception_handlers(api: NinjaAPI) -> None:
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         # An id in the path that is not a positive number names nothing: 404, not 422.
-        if any(
-            error["loc"][:1] == ("path",) or error["loc"][:1] == ["path"] for error in exc.errors
-        ):
+        if any(list(error["loc"][:1]) == ["path"] for error in exc.errors):
             return detail(request, NOT_FOUND, 404)
         return detail(request, field_errors(exc.errors), 422)
 
