@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, WebSockets under /ws/ through Channels."""
+"""ASGI entry point: HTTP through Django (the Shopify webhook directly), WebSockets
+under /ws/ through Channels."""
 
 from __future__ import annotations
 
@@ -14,13 +15,24 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path, re_path  # noqa: E402
 
 from fotomalovanky.api.events import websocket_urlpatterns as api_websocket_urlpatterns  # noqa: E402
 from processing.routing import websocket_urlpatterns  # noqa: E402
+from shopify_sync.webhooks import ShopifyWebhookApp  # noqa: E402
+
+# Shopify's webhook skips Django's middleware chain (see shopify_sync/webhooks.py);
+# everything else is Django.
+http_application = URLRouter(
+    [
+        path("api/v1/webhooks/shopify", ShopifyWebhookApp()),
+        re_path(r"", django_asgi_app),
+    ]
+)
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": http_application,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns + api_websocket_urlpatterns))
         ),

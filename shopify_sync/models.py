@@ -29,6 +29,9 @@ class ShopifyWebhookEvent(models.Model):
     )
     error = models.TextField("chyba", blank=True)
     attempts = models.PositiveIntegerField("pokusy", default=0)
+    # Set while a worker applies the delivery: a second worker (a drain, a retried task,
+    # the sweep) leaves it alone until then; an expired claim means that worker died.
+    claimed_until = models.DateTimeField("zpracovává se do", null=True, blank=True)
 
     class Meta:
         verbose_name = "Shopify webhook"

@@ -35,6 +35,11 @@ def webhook_process(self: Any, event_id: int) -> str:
     return services.webhook_process(event_id=event_id)
 
 
+@shared_task(bind=True, acks_late=True, soft_time_limit=90, time_limit=120)
+def webhooks_drain(self: Any) -> str:
+    return f"applied={services.webhooks_drain()}"
+
+
 @shared_task(**RETRY)
 def order_sync(self: Any, order_id: int, actor: str = "system") -> str:
     return services.order_sync(order_id=order_id, actor=actor)

@@ -131,12 +131,17 @@ def redis_channel_layer(settings: Any) -> Iterator[str]:
 def celery_worker(transactional_db: None) -> Iterator[object]:
     """A real Celery worker (solo pool, in a thread) consuming both queues on real Redis.
 
-    Leftover messages from earlier runs are purged first so only this test's tasks run.
+    Leftover messages (and the webhook drain flag) from earlier runs are cleared first so
+    only this test's tasks run.
     """
     from celery.contrib.testing.worker import start_worker
 
     from fotomalovanky.celery import app
+    from fotomalovanky.redis import redis_client
+    from shopify_sync.services.inbox import DRAIN_KEY
 
+    # A drain flag left by an earlier test would swallow this test's drain request.
+    redis_client().delete(DRAIN_KEY)
     app.control.purge()
     with start_worker(
         app,

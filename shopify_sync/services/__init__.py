@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .fetch import FetchCounts, order_sync, order_sync_enqueue, orders_fetch, orders_fetch_enqueue
-from .inbox import webhook_process, webhook_receive, webhook_replay, webhooks_pending_sweep
+from .inbox import drain_request, webhook_receive
+from .inbox_work import webhook_process, webhook_replay, webhooks_drain, webhooks_pending_sweep
 from .ingest import IngestResult, order_ingest
 from .photos import images_waiting, order_photos_download, photos_download_enqueue
 from .sweep import SweepReport, shopify_sweep
@@ -12,6 +13,7 @@ __all__ = [
     "FetchCounts",
     "IngestResult",
     "SweepReport",
+    "drain_request",
     "images_waiting",
     "order_ingest",
     "order_photos_download",
@@ -24,5 +26,6 @@ __all__ = [
     "webhook_process",
     "webhook_receive",
     "webhook_replay",
+    "webhooks_drain",
     "webhooks_pending_sweep",
 ]

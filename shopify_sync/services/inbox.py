@@ -1,4 +1,4 @@
-"""The webhook inbox: verify, store before answering, process later in a worker."""
+"""The webhook inbox, receiving side: verify, store before answering, ask for a drain."""
 
 from __future__ import annotations
 
@@ -6,23 +6,24 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
+import redis
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fotomalovanky.queueing import enqueue, enqueue_on_commit
+from fotomalovanky.queueing import enqueue
+from fotomalovanky.redis import redis_client
 
 from .. import tasks as _tasks
-from ..client import get_client
-from ..errors import ShopifyPermanentError, WebhookError
+from ..errors import WebhookError
 from ..models import ShopifyWebhookEvent
-from ..schemas import order_from_webhook
-from .ingest import order_ingest
+
+logger = logging.getLogger(__name__)
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/paid"})
 Outcome = ShopifyWebhookEvent.Outcome
@@ -66,28 +67,54 @@ def _is_order_id(value: object) -> bool:
 
 
 def webhook_receive(*, body: bytes, headers: Mapping[str, str]) -> Delivery:
-    """Verify and store one delivery; processing is enqueued after commit.
+    """Verify and store one delivery, then ask for a drain of the inbox.
 
     Raises WebhookError (401 bad signature, 400 malformed) and then stores nothing.
     A repeated X-Shopify-Webhook-Id is answered as a duplicate with no second effect.
     Topics other than orders/create|updated|paid are stored as ignored. No Shopify
-    call and no download happens here; if the broker is down, the row stays pending
-    and the sweep processes it later.
+    call and no download happens here. The row is committed before the drain is asked
+    for, so a worker never looks for a row that is not there; if Redis is down the
+    row stays pending and the sweep processes it later.
     """
     signature_verify(body, headers.get("X-Shopify-Hmac-Sha256"))
-    webhook_id = (headers.get("X-Shopify-Webhook-Id") or "").strip()
+    webhook_id = (headers.get("X-Shopify-Webhook-Id") or "").strip()[:100]
     if not webhook_id:
         raise WebhookError("The X-Shopify-Webhook-Id header is missing.", status=400)
     topic = (headers.get("X-Shopify-Topic") or "").strip()
     payload = _parse(body, topic)
-    with transaction.atomic():
-        event, created = ShopifyWebhookEvent.objects.get_or_create(
-            webhook_id=webhook_id[:100],
-            defaults=_event_fields(topic, headers, payload),
+    try:
+        # One INSERT in its own short transaction; a repeat hits the unique webhook_id.
+        with transaction.atomic():
+            event = ShopifyWebhookEvent.objects.create(
+                webhook_id=webhook_id, **_event_fields(topic, headers, payload)
+            )
+    except IntegrityError:
+        existing = ShopifyWebhookEvent.objects.only("pk", "outcome").get(webhook_id=webhook_id)
+        return Delivery(existing.pk, duplicate=True, outcome=existing.outcome)
+    if event.outcome == Outcome.PENDING:
+        transaction.on_commit(drain_request, robust=True)
+    return Delivery(event.pk, duplicate=False, outcome=event.outcome)
+
+
+DRAIN_KEY = "fotomalovanky:shopify:webhook-drain"
+
+
+def drain_request() -> None:
+    """Make sure a drain of the inbox is queued; coalesces a burst into few tasks.
+
+    The key says "a drain is queued and has not started yet": while it exists, new
+    deliveries need nothing more (the drain deletes it first, then reads the inbox).
+    Costs one Redis round trip instead of a Celery message per delivery. Never raises:
+    a delivery whose drain could not be asked for is found by the sweep.
+    """
+    try:
+        client = redis_client()
+        if client.set(DRAIN_KEY, "1", nx=True, ex=60) and not enqueue(_tasks.webhooks_drain):
+            client.delete(DRAIN_KEY)
+    except redis.RedisError:
+        logger.warning(
+            "Could not ask for a webhook drain; the sweep will process it", exc_info=True
         )
-        if created and event.outcome == Outcome.PENDING:
-            enqueue_on_commit(_tasks.webhook_process, event.pk)
-    return Delivery(event.pk, duplicate=not created, outcome=event.outcome)
 
 
 def _event_fields(
@@ -103,53 +130,3 @@ def _event_fields(
         "outcome": Outcome.IGNORED if ignored else Outcome.PENDING,
         "processed_at": timezone.now() if ignored else None,
     }
-
-
-def webhook_process(*, event_id: int) -> str:
-    """Apply a stored delivery to our orders. Idempotent: a processed row is skipped.
-
-    Uses the payload's own line items when complete, else fetches the order over
-    GraphQL. Raises ShopifyTransientError (the task retries; the row stays pending for
-    the sweep); a permanent problem marks the row failed with the reason.
-    Returns the row's outcome.
-    """
-    event = ShopifyWebhookEvent.objects.get(pk=event_id)
-    if event.outcome != Outcome.PENDING:
-        return f"skipped-{event.outcome}"
-    ShopifyWebhookEvent.objects.filter(pk=event_id).update(attempts=event.attempts + 1)
-    try:
-        data = order_from_webhook(event.payload)
-        if data.line_items is None:
-            data = get_client().order_get(data.shopify_id)
-        result = order_ingest(data=data, actor=f"shopify:{event.topic}")
-    except (ShopifyPermanentError, KeyError, TypeError, ValueError) as exc:
-        _mark(event_id, Outcome.FAILED, f"{exc.__class__.__name__}: {exc}")
-        return Outcome.FAILED
-    outcome = Outcome.STALE if result.outcome == "stale" else Outcome.PROCESSED
-    _mark(event_id, outcome, "")
-    return outcome
-
-
-def _mark(event_id: int, outcome: str, error: str) -> None:
-    ShopifyWebhookEvent.objects.filter(pk=event_id, outcome=Outcome.PENDING).update(
-        outcome=outcome, error=error, processed_at=timezone.now()
-    )
-
-
-def webhook_replay(*, event_id: int) -> bool:
-    """Process a stored delivery again (admin action): back to pending, then enqueued."""
-    updated = ShopifyWebhookEvent.objects.filter(pk=event_id).exclude(outcome=Outcome.IGNORED)
-    if not updated.update(outcome=Outcome.PENDING, error="", processed_at=None):
-        return False
-    enqueue_on_commit(_tasks.webhook_process, event_id)
-    return True
-
-
-def webhooks_pending_sweep() -> int:
-    """Enqueue deliveries still pending after SHOPIFY_WEBHOOK_SWEEP_AFTER seconds."""
-    cutoff = timezone.now() - timedelta(seconds=settings.SHOPIFY_WEBHOOK_SWEEP_AFTER)
-    ids = ShopifyWebhookEvent.objects.filter(outcome=Outcome.PENDING, received_at__lt=cutoff)
-    sent = 0
-    for event_id in ids.order_by("received_at").values_list("pk", flat=True)[:500]:
-        sent += enqueue(_tasks.webhook_process, event_id)
-    return sent

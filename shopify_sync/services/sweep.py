@@ -13,7 +13,7 @@ from orders.models import Order
 from orders.services import order_status_set
 
 from .. import tasks as _tasks
-from .inbox import webhooks_pending_sweep
+from .inbox_work import webhooks_pending_sweep
 from .photos import DOWNLOAD_STALE_AFTER, images_waiting
 
 ACTOR = "system:sweep"

@@ -79,7 +79,7 @@ def test_processing_twice_has_one_effect(shopify: FakeShopify) -> None:
     event_id = stored(fixture("webhook_order.json"))
     webhook_process(event_id=event_id)
 
-    assert webhook_process(event_id=event_id) == "skipped-processed"
+    assert webhook_process(event_id=event_id) == "skipped"
     assert (Order.objects.count(), Image.objects.count()) == (1, 2)
 
 
