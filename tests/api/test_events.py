@@ -107,7 +107,7 @@ async def test_a_status_change_arrives_as_the_seeds_json(
 
 
 async def test_a_staff_session_receives_events(staff_user: User) -> None:
-    comm = communicator(cookie=await sync_to_async(session_cookie)(staff_user))
+    comm = communicator(cookie=await run(session_cookie, user=staff_user))
     connected, _ = await comm.connect()
     assert connected
 
@@ -156,7 +156,7 @@ async def test_a_non_staff_token_is_closed_with_4403(plain_user: User) -> None:
 
 
 async def test_a_non_staff_session_is_closed_with_4403(plain_user: User) -> None:
-    cookie = await sync_to_async(session_cookie)(plain_user)
+    cookie = await run(session_cookie, user=plain_user)
 
     assert await closed_with(communicator(cookie=cookie)) == 4403
 
