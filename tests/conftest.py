@@ -54,6 +54,28 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Before the test database is dropped, end sessions nobody will close any more.
+
+    Real servers and workers in other processes or threads (daphne, Celery) hold pooled
+    PostgreSQL connections that outlive the test that started them by a moment; a
+    session still open makes DROP DATABASE fail.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+    connection.close_pool()
+
+
 @pytest.fixture(autouse=True)
 def storage(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Each test writes its files to a fresh folder."""

@@ -167,6 +167,8 @@ def test_run_command_starts_everything_and_ctrl_c_stops_everything(
     health = wait_for(f"{base}/api/v1/health", launcher, log)
     assert health.json()["status"] == "healthy"
     assert "Fotomalovánky Admin" in requests.get(f"{base}/", timeout=5).text
+    # daphne routes the webhook to its bare ASGI app, everything else to Django.
+    assert requests.get(f"{base}/api/v1/webhooks/shopify", timeout=5).status_code == 405
     password = re.search(r"user: admin\s+password: (\S+)", log.read_text())
     assert password, log.read_text()
     index = login(base, "admin", password[1])
