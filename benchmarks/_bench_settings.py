@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fotomalovanky.settings import channel_layer
 from fotomalovanky.settings_test import *  # noqa: F403
 from fotomalovanky.settings_test import REDIS_URL
 
@@ -17,9 +18,4 @@ LOGGING = {
 }
 
 # Served benchmarks measure the real cross-process path: channels-redis, as in production.
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "bench"},
-    }
-}
+CHANNEL_LAYERS = {"default": channel_layer(REDIS_URL, "bench")}

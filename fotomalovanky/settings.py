@@ -237,12 +237,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "shopify-sweep": {"task": "shopify_sync.tasks.shopify_sweep", "schedule": 60.0},
 }
 
-CHANNEL_LAYERS = {
-    "default": {
+# channels-redis waits up to 5 s per blocking read while a WebSocket is idle; redis-py 8
+# times sockets out after 5 s by default, which closed every idle socket (code 1011).
+CHANNEL_REDIS_SOCKET_TIMEOUT = 15
+
+
+def channel_layer(url: str, prefix: str) -> dict[str, object]:
+    """A channels-redis layer on `url` (also used by test and benchmark settings)."""
+    host = {"address": url, "socket_timeout": CHANNEL_REDIS_SOCKET_TIMEOUT}
+    return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "fotomalovanky:channels"},
-    },
-}
+        "CONFIG": {"hosts": [host], "prefix": prefix},
+    }
+
+
+CHANNEL_LAYERS = {"default": channel_layer(REDIS_URL, "fotomalovanky:channels")}
 
 # --- Shopify ---
 SHOPIFY_STORE_URL = env.str("SHOPIFY_STORE_URL", default="").rstrip("/")

@@ -139,13 +139,10 @@ def redis_channel_layer(settings: Any) -> Iterator[str]:
     (yielded, so a server in another process can join the same layer)."""
     import uuid
 
+    from fotomalovanky.settings import channel_layer
+
     prefix = f"test-{uuid.uuid4().hex[:8]}"
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": prefix},
-        }
-    }
+    settings.CHANNEL_LAYERS = {"default": channel_layer(settings.REDIS_URL, prefix)}
     yield prefix
 
 

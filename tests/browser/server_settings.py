@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import os
 
+from fotomalovanky.settings import channel_layer
 from fotomalovanky.settings_test import *  # noqa: F403
 from fotomalovanky.settings_test import REDIS_URL
 
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ["TEST_CHANNELS_PREFIX"]},
-    }
-}
+CHANNEL_LAYERS = {"default": channel_layer(REDIS_URL, os.environ["TEST_CHANNELS_PREFIX"])}

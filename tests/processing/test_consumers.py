@@ -94,3 +94,17 @@ async def test_the_browser_cannot_send_anything_that_acts() -> None:
     assert connected
     assert await communicator.receive_nothing(timeout=0.2)
     await communicator.disconnect()
+
+
+async def test_an_idle_socket_on_the_real_redis_layer_stays_open(redis_channel_layer: str) -> None:
+    # Regression: redis-py's default 5 s socket timeout ended idle sockets (code 1011).
+    order = await sync_to_async(OrderFactory)(order_number="#1270")
+    staff = await sync_to_async(UserFactory)(username="pracovnice", is_staff=True)
+    communicator, connected, _ = await connect("/ws/orders/", staff)
+    assert connected
+
+    assert await communicator.receive_nothing(timeout=6.5)
+    await sync_to_async(order_status_set)(order_id=order.pk, status="error", actor="test")
+
+    assert f'id="order-{order.pk}"' in await communicator.receive_from(timeout=5)
+    await communicator.disconnect()
