@@ -37,32 +37,46 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class DaphneServer:
+    """daphne on a fixed free port, which can be stopped and started again (reconnects)."""
+
+    def __init__(self, *, settings_module: str, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DATABASE_URL": database_url(),
+            "PYTHONPATH": str(BASE_DIR),
+            **env,
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = str(Path(sys.executable).parent / "daphne")
+        args = [binary, "-b", "127.0.0.1", "-p", str(self.port), "fotomalovanky.asgi:application"]
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                args, cwd=BASE_DIR, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+        _wait_for_port(self.port, self.proc, self.log)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+
 @contextmanager
-def daphne(*, settings_module: str, env: dict[str, str], log: Path) -> Iterator[str]:
-    """daphne on a free port; yields its base URL and stops it afterwards."""
-    port = free_port()
-    full_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings_module,
-        "DATABASE_URL": database_url(),
-        "PYTHONPATH": str(BASE_DIR),
-        **env,
-    }
-    binary = str(Path(sys.executable).parent / "daphne")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [binary, "-b", "127.0.0.1", "-p", str(port), "fotomalovanky.asgi:application"],
-            cwd=BASE_DIR,
-            env=full_env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+def daphne(*, settings_module: str, env: dict[str, str], log: Path) -> Iterator[DaphneServer]:
+    """A started DaphneServer, stopped afterwards."""
+    server = DaphneServer(settings_module=settings_module, env=env, log=log)
+    server.start()
     try:
-        _wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}"
+        yield server
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        server.stop()
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:

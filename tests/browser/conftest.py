@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from tests.live import daphne
+from tests.live import DaphneServer, daphne
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -43,7 +43,7 @@ def server(
     storage: Path,
     settings: Any,
     tmp_path: Path,
-) -> Iterator[str]:
+) -> Iterator[DaphneServer]:
     """The app served by daphne on the test database, sharing storage and channel layer."""
     env = {
         "TEST_CHANNELS_PREFIX": redis_channel_layer,
@@ -52,8 +52,8 @@ def server(
     }
     with daphne(
         settings_module="tests.browser.server_settings", env=env, log=tmp_path / "daphne.log"
-    ) as url:
-        yield url
+    ) as daphne_server:
+        yield daphne_server
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from tests.browser.conftest import log_in, screenshot, wait_for_socket
 from tests.factories import ColoringVersionFactory, ImageFactory
 from tests.fakes.photos import PHOTOS, FakePhotoHost
 from tests.fakes.shopify import fixture, webhook_headers
+from tests.live import DaphneServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 SECRET = "test-webhook-secret"
@@ -27,17 +28,17 @@ document.addEventListener("htmx:wsAfterMessage", (e) => window.__messages.push(e
 
 
 def test_a_new_order_from_a_webhook_appears_in_the_list_without_a_reload(
-    server: str, staff: Any, context: BrowserContext, photo_host: FakePhotoHost
+    server: DaphneServer, staff: Any, context: BrowserContext, photo_host: FakePhotoHost
 ) -> None:
     page = context.new_page()
-    log_in(page, server, "/orders/")
+    log_in(page, server.url, "/orders/")
     expect(page.locator("#order-table")).to_contain_text("Žádné objednávky")
     wait_for_socket(page)
     page.evaluate("window.__sameDocument = true")
 
     body = json.dumps(fixture("webhook_order.json", photo_host.url_for("/photos"))).encode()
     answer = requests.post(
-        f"{server}/api/v1/webhooks/shopify",
+        f"{server.url}/api/v1/webhooks/shopify",
         data=body,
         timeout=10,
         headers=webhook_headers(body, secret=SECRET, webhook_id="wh-browser-1"),
@@ -63,7 +64,7 @@ def downloaded_photo() -> Any:
 
 
 def test_colouring_a_photo_live_then_selecting_retrying_and_full_screen(
-    server: str, staff: Any, context: BrowserContext
+    server: DaphneServer, staff: Any, context: BrowserContext
 ) -> None:
     image = downloaded_photo()
     ColoringVersionFactory(
@@ -71,7 +72,7 @@ def test_colouring_a_photo_live_then_selecting_retrying_and_full_screen(
     )
     context.add_init_script(RECORD_MESSAGES)
     page = context.new_page()
-    log_in(page, server, "/orders/1270/")
+    log_in(page, server.url, "/orders/1270/")
     card = page.locator(f"#image-{image.pk}")
     expect(card).to_contain_text("RunPod: FAILED (test)")
     wait_for_socket(page)
@@ -102,17 +103,17 @@ def test_colouring_a_photo_live_then_selecting_retrying_and_full_screen(
 
 
 def test_after_a_reconnect_the_page_shows_what_it_missed(
-    server: str, staff: Any, context: BrowserContext
+    server: DaphneServer, staff: Any, context: BrowserContext
 ) -> None:
     order = ImageFactory(line_item__order__order_number="#1270").line_item.order
     page = context.new_page()
-    log_in(page, server, "/orders/1270/")
+    log_in(page, server.url, "/orders/1270/")
     wait_for_socket(page)
 
-    context.set_offline(True)
+    server.stop()  # the socket drops (1006); htmx keeps trying to reconnect
     page.wait_for_function("() => window.__socketOpen === false")
     order_status_set(order_id=order.pk, status="error", actor="test", message="Chybí fotka 2")
-    context.set_offline(False)
+    server.start()  # the push above was lost; the reconnect must re-fetch
 
     expect(page.locator("#order-header")).to_contain_text("Chybí fotka 2")
     expect(page.locator("#order-header h1 .badge")).to_have_text("Chyba")
