@@ -33,8 +33,17 @@ http_application = URLRouter(
 application = ProtocolTypeRouter(
     {
         "http": http_application,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns + api_websocket_urlpatterns))
+        # The events route brings its own origin and auth stack (fotomalovanky.api.events).
+        "websocket": URLRouter(
+            [
+                *api_websocket_urlpatterns,
+                re_path(
+                    r"",
+                    AllowedHostsOriginValidator(
+                        AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                    ),
+                ),
+            ]
         ),
     }
 )

@@ -181,3 +181,23 @@ async def test_the_socket_closes_at_the_first_event_after_the_token_expired(
         message = await comm.receive_output(timeout=5)
 
     assert message == {"type": "websocket.close", "code": 4401, "reason": "token expired"}
+
+
+async def test_a_token_client_without_origin_is_let_in(staff_user: User) -> None:
+    comm = WebsocketCommunicator(
+        application, f"/ws/events/?token={make_token(staff_user.username)}"
+    )
+
+    connected, _ = await comm.connect()
+
+    assert connected
+    await comm.disconnect()
+
+
+async def test_a_session_without_origin_is_refused(staff_user: User) -> None:
+    cookie = await run(session_cookie, user=staff_user)
+    comm = WebsocketCommunicator(application, "/ws/events/", headers=[(b"cookie", cookie.encode())])
+
+    connected, _ = await comm.connect()
+
+    assert not connected
