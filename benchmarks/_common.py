@@ -60,11 +60,6 @@ def summary_ms(values: Sequence[float]) -> str:
 
 def current_database_url() -> str:
     """A DATABASE_URL for the database this process uses now (e.g. the temporary one)."""
-    from django.db import connection
+    from tests.live import database_url
 
-    config = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{config['NAME']}"
-    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
-    host = f"{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}"
-    return f"postgres://{auth}@{host}/{config['NAME']}"
+    return database_url()

@@ -27,6 +27,8 @@ from .models import Image, Order
 from .selectors import order_get_by_number
 
 VERSION_MODELS = {"coloring": ColoringVersion, "svg": SvgVersion}
+View = Callable[[HttpRequest, str], HttpResponse]
+VersionView = Callable[[HttpRequest, str, int, str, int], HttpResponse]
 
 
 def actor(request: HttpRequest) -> str:
@@ -70,43 +72,31 @@ def orders_fetch(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
-@staff_member_required
-def order_sync(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_get_by_number(number)
-    return _run(
-        request,
-        order,
-        lambda: shopify.order_sync_enqueue(order=order, actor=actor(request)),
-        "Synchronizace spuštěna. Obrázky se stahují na pozadí.",
-        "Chyba při synchronizaci",
-    )
+def _order_action(service: Callable[..., object], ok: str, failed: str) -> View:
+    """An order-level button: one service called with the order and the staff member."""
+
+    @require_POST
+    @staff_member_required
+    def view(request: HttpRequest, number: str) -> HttpResponse:
+        order = order_get_by_number(number)
+        return _run(request, order, lambda: service(order=order, actor=actor(request)), ok, failed)
+
+    return view
 
 
-@require_POST
-@staff_member_required
-def order_generate_coloring(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_get_by_number(number)
-    return _run(
-        request,
-        order,
-        lambda: processing.order_coloring_generate(order=order, actor=actor(request)),
-        "Generování omalovánek zahájeno.",
-        "Chyba při generování omalovánek",
-    )
-
-
-@require_POST
-@staff_member_required
-def order_generate_svg(request: HttpRequest, number: str) -> HttpResponse:
-    order = order_get_by_number(number)
-    return _run(
-        request,
-        order,
-        lambda: processing.order_svg_generate(order=order, actor=actor(request)),
-        "Generování SVG zahájeno.",
-        "Chyba při generování SVG",
-    )
+order_sync = _order_action(
+    shopify.order_sync_enqueue,
+    "Synchronizace spuštěna. Obrázky se stahují na pozadí.",
+    "Chyba při synchronizaci",
+)
+order_generate_coloring = _order_action(
+    processing.order_coloring_generate,
+    "Generování omalovánek zahájeno.",
+    "Chyba při generování omalovánek",
+)
+order_generate_svg = _order_action(
+    processing.order_svg_generate, "Generování SVG zahájeno.", "Chyba při generování SVG"
+)
 
 
 def _image(number: str, image_id: int) -> Image:
@@ -172,31 +162,25 @@ def image_generate_svg(request: HttpRequest, number: str, image_id: int) -> Http
     )
 
 
-@require_POST
-@staff_member_required
-def version_select(
-    request: HttpRequest, number: str, image_id: int, kind: str, version_id: int
-) -> HttpResponse:
-    image = _image(number, image_id)
-    version = get_object_or_404(VERSION_MODELS[kind], pk=version_id, image=image)
-    return _card_response(
-        request,
-        image,
-        lambda: processing.version_select(image=image, version=version, actor=actor(request)),
-        (),
-    )
+def _version_action(service: Callable[..., object]) -> VersionView:
+    """A version chip's action (select, retry): the answer is the photo's card."""
+
+    @require_POST
+    @staff_member_required
+    def view(
+        request: HttpRequest, number: str, image_id: int, kind: str, version_id: int
+    ) -> HttpResponse:
+        image = _image(number, image_id)
+        version = get_object_or_404(VERSION_MODELS[kind], pk=version_id, image=image)
+        return _card_response(
+            request,
+            image,
+            lambda: service(image=image, version=version, actor=actor(request)),
+            (),
+        )
+
+    return view
 
 
-@require_POST
-@staff_member_required
-def version_retry(
-    request: HttpRequest, number: str, image_id: int, kind: str, version_id: int
-) -> HttpResponse:
-    image = _image(number, image_id)
-    version = get_object_or_404(VERSION_MODELS[kind], pk=version_id, image=image)
-    return _card_response(
-        request,
-        image,
-        lambda: processing.version_retry(image=image, version=version, actor=actor(request)),
-        (),
-    )
+version_select = _version_action(processing.version_select)
+version_retry = _version_action(processing.version_retry)
