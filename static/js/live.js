@@ -4,10 +4,17 @@
 (function () {
   let openedBefore = false;
 
+  let refreshTimer = null;
+
   function refreshLiveRegions() {
-    document.querySelectorAll("[data-live-refresh]").forEach(function (el) {
-      htmx.trigger(el, "live-refresh");
-    });
+    // A burst of new orders (a bulk import) becomes one re-fetch, not one per order.
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(function () {
+      refreshTimer = null;
+      document.querySelectorAll("[data-live-refresh]").forEach(function (el) {
+        htmx.trigger(el, "live-refresh");
+      });
+    }, 300);
   }
 
   document.addEventListener("htmx:wsOpen", function () {
