@@ -7,16 +7,19 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from processing.services import processing_recover
+from shopify_sync.services import shopify_sweep
 
 
 class Command(BaseCommand):
     help = (
-        "Resume colouring and SVG versions whose work was interrupted (the same sweep "
-        "Celery beat runs every minute) and print what was done."
+        "Resume interrupted work now, as Celery beat does every minute: colouring and SVG "
+        "versions, photo downloads and unprocessed Shopify webhooks; print what was done."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A command is an interface layer: it may call both apps' services.
         lines = processing_recover()
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(f"Obnoveno verzí: {len(lines)}." if lines else "Nic k obnovení.")
+        self.stdout.write(f"Shopify: {shopify_sweep()}")
