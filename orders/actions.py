@@ -28,6 +28,7 @@ from .selectors import order_get_by_number
 
 VERSION_MODELS = {"coloring": ColoringVersion, "svg": SvgVersion}
 View = Callable[[HttpRequest, str], HttpResponse]
+ImageView = Callable[[HttpRequest, str, int], HttpResponse]
 VersionView = Callable[[HttpRequest, str, int, str, int], HttpResponse]
 
 
@@ -128,38 +129,27 @@ def _card_response(
     return render(request, "orders/partials/image_card.html", context, status=status)
 
 
-@require_POST
-@staff_member_required
-def image_generate_coloring(request: HttpRequest, number: str, image_id: int) -> HttpResponse:
-    image = _image(number, image_id)
-    return _card_response(
-        request,
-        image,
-        lambda: processing.coloring_generate(
-            image=image,
-            megapixels=request.POST.get("megapixels", ""),
-            steps=request.POST.get("steps", ""),
-            actor=actor(request),
-        ),
-        ("megapixels", "steps"),
-    )
+def _image_action(service: Callable[..., object], fields: tuple[str, ...]) -> ImageView:
+    """A photo's "Generovat" form: the posted settings go to the service as they are
+    (it validates them), and the answer is the photo's card."""
+
+    @require_POST
+    @staff_member_required
+    def view(request: HttpRequest, number: str, image_id: int) -> HttpResponse:
+        image = _image(number, image_id)
+        settings = {name: request.POST.get(name, "") for name in fields}
+        return _card_response(
+            request,
+            image,
+            lambda: service(image=image, actor=actor(request), **settings),
+            fields,
+        )
+
+    return view
 
 
-@require_POST
-@staff_member_required
-def image_generate_svg(request: HttpRequest, number: str, image_id: int) -> HttpResponse:
-    image = _image(number, image_id)
-    return _card_response(
-        request,
-        image,
-        lambda: processing.svg_generate(
-            image=image,
-            shape_stacking=request.POST.get("shape_stacking", ""),
-            group_by=request.POST.get("group_by", ""),
-            actor=actor(request),
-        ),
-        ("shape_stacking", "group_by"),
-    )
+image_generate_coloring = _image_action(processing.coloring_generate, ("megapixels", "steps"))
+image_generate_svg = _image_action(processing.svg_generate, ("shape_stacking", "group_by"))
 
 
 def _version_action(service: Callable[..., object]) -> VersionView:
