@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 
 from orders.selectors import order_list
 from orders.signals import order_changed
+from processing.signals import version_changed
 
 from .cards import card_context, image_card, order_cards
 
@@ -95,33 +96,22 @@ def _order_fragments(order_id: int, created: bool) -> list[Message]:
     return [html_fragment(LIST_GROUP, row), html_fragment(order_group(order_id), header)]
 
 
-def image_status_send(
-    *,
+@receiver(version_changed, dispatch_uid="processing.broadcast.version_changed")
+def version_changed_broadcast(
+    sender: object,
+    kind: str,
     order_id: int,
-    order_number: str,
-    image_id: int,
-    status_type: str,
-    version_id: int,
-    status: str,
+    parent_id: int,
+    event: dict[str, Any],
+    **kwargs: Any,
 ) -> None:
-    """Send one `image_status` event and the photo's card. Call it through on_commit."""
+    """Send the version's JSON event and its photo's card."""
     messages = []
     try:
-        card = card_context(image_card(image_id=image_id))
+        card = card_context(image_card(image_id=parent_id))
         html = render_to_string("orders/partials/image_card.html", card)
         messages.append(html_fragment(order_group(order_id), html))
     except Exception:  # as above: the JSON event still goes out
-        logger.exception("Could not render the card of image %s", image_id)
-    messages.append(
-        json_event(
-            {
-                "type": "image_status",
-                "order_number": order_number.lstrip("#"),
-                "image_id": image_id,
-                "status_type": status_type,
-                "version_id": version_id,
-                "status": status,
-            }
-        )
-    )
+        logger.exception("Could not render the card of image %s", parent_id)
+    messages.append(json_event(event))
     send_all(messages)

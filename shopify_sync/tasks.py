@@ -1,7 +1,7 @@
 """Celery tasks of the Shopify integration: thin wrappers that call one service each.
 
-services imports this module (to enqueue) and this module imports services: a real
-cycle, resolved because each side only looks the other up at call time.
+Services queue these by name through `common.queueing`, so only this module imports
+the other (tasks → services), never the reverse.
 
 All run on the "io" queue (see CELERY_TASK_ROUTES): they wait on Shopify or photo hosts.
 Retries: transient Shopify errors (network, 429, 5xx, THROTTLED — the client already

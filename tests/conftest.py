@@ -155,8 +155,8 @@ def celery_worker(transactional_db: None) -> Iterator[object]:
     """
     from celery.contrib.testing.worker import start_worker
 
+    from common.redis import redis_client
     from fotomalovanky.celery import app
-    from fotomalovanky.redis import redis_client
     from shopify_sync.services.inbox import DRAIN_KEY
 
     # A drain flag left by an earlier test would swallow this test's drain request.

@@ -1,33 +1,31 @@
 """Queueing the tasks that do the work, always after the transaction commits.
 
-`processing.tasks` imports the services, so the services import the tasks inside
-these functions: the one real import cycle in the app (STYLE §12).
+Tasks are named, not imported (`common.queueing`): `processing.tasks` imports the
+services, and the services never import the tasks.
 """
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.conf import settings
-from django.db import transaction
 
+from common.queueing import enqueue_on_commit
 from processing.models import ColoringVersion, SvgVersion
+
+PREFIX = "processing.tasks."
 
 
 def version_start_enqueue(version: ColoringVersion | SvgVersion) -> None:
     """Queue the first step of the version's backend once the current transaction commits.
 
-    Robust: if the broker is down at that moment the version simply stays `queued`,
-    and the recovery sweep queues it again later.
+    If the broker is down at that moment the version simply stays `queued`, and the
+    recovery sweep queues it again later.
     """
-    from processing import tasks
-
     remote = version.backend in {"runpod", "vectorizer"}
     if isinstance(version, ColoringVersion):
-        task = tasks.coloring_runpod_submit if remote else tasks.coloring_local_run
+        task = "coloring_runpod_submit" if remote else "coloring_local_run"
     else:
-        task = tasks.svg_vectorizer_run if remote else tasks.svg_local_run
-    transaction.on_commit(partial(task.delay, version.pk), robust=True)
+        task = "svg_vectorizer_run" if remote else "svg_local_run"
+    enqueue_on_commit(PREFIX + task, version.pk)
 
 
 def runpod_poll_enqueue(version: ColoringVersion, *, countdown: float | None = None) -> None:
@@ -36,14 +34,7 @@ def runpod_poll_enqueue(version: ColoringVersion, *, countdown: float | None = N
     The poll carries the `runpod_poll_seq` it expects, so of two polls for the same
     moment only one goes on (see tasks.coloring_runpod_poll).
     """
-    from processing import tasks
-
     delay = settings.RUNPOD_POLL_INTERVAL if countdown is None else countdown
-    transaction.on_commit(
-        partial(
-            tasks.coloring_runpod_poll.apply_async,
-            (version.pk, version.runpod_poll_seq),
-            countdown=delay,
-        ),
-        robust=True,
+    enqueue_on_commit(
+        PREFIX + "coloring_runpod_poll", version.pk, version.runpod_poll_seq, countdown=delay
     )

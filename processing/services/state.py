@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from orders.models import Image, OrderEvent
 from orders.services import order_changed_notify
-from processing import broadcast
 from processing.errors import ProcessingPermanentError, ProcessingTransientError
 from processing.models import (
     COLORING_IN_PROGRESS,
@@ -31,6 +30,7 @@ from processing.models import (
     ColoringVersion,
     SvgVersion,
 )
+from processing.signals import version_changed
 
 Version = ColoringVersion | SvgVersion
 SYSTEM = "system"
@@ -107,17 +107,28 @@ def _apply(version: Version, updates: dict[str, Any]) -> None:
 
 
 def status_changed_notify(version: Version) -> None:
-    """After commit: `image_status`; for a final status also the order's events."""
+    """After commit: `version_changed`; for a final status also the order's `order_changed`."""
     order = version.image.line_item.order
+    number = order.order_number.lstrip("#")
+    event = {
+        "type": "image_status",
+        "order_number": number,
+        "image_id": version.image_id,
+        "status_type": status_type(version),
+        "version_id": version.pk,
+        "status": version.status,
+    }
     transaction.on_commit(
         partial(
-            broadcast.image_status_send,
+            version_changed.send_robust,
+            sender=type(version),
+            kind=status_type(version),
             order_id=order.pk,
-            order_number=order.order_number,
-            image_id=version.image_id,
-            status_type=status_type(version),
+            order_number=number,
+            parent_id=version.image_id,
             version_id=version.pk,
             status=version.status,
+            event=event,
         ),
         robust=True,
     )

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from fotomalovanky.queueing import enqueue_on_commit
+from common.queueing import enqueue_on_commit
 from orders.models import Order
 from orders.services import order_event_log, order_status_set
 
-from .. import tasks as _tasks
 from ..client import ShopifyClient, get_client, settings_check
 from ..errors import ShopifyError, ShopifyPermanentError
 from ..schemas import OrderData
@@ -127,7 +126,7 @@ def order_sync_enqueue(*, order: Order, actor: str) -> None:
     if order.shopify_id is None:
         raise ShopifyPermanentError(f"Objednávka {order.order_number} nepochází ze Shopify.")
     order_event_log(order_id=order.pk, actor=actor, message="Synchronizace ze Shopify vyžádána")
-    enqueue_on_commit(_tasks.order_sync, order.pk, actor)
+    enqueue_on_commit("shopify_sync.tasks.order_sync", order.pk, actor)
 
 
 def orders_fetch_enqueue(*, limit: int = 20, actor: str) -> None:
@@ -136,4 +135,4 @@ def orders_fetch_enqueue(*, limit: int = 20, actor: str) -> None:
     Raises ShopifyPermanentError at once when Shopify is not configured.
     """
     settings_check()
-    enqueue_on_commit(_tasks.orders_fetch, limit, actor)
+    enqueue_on_commit("shopify_sync.tasks.orders_fetch", limit, actor)

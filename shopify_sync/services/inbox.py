@@ -16,10 +16,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fotomalovanky.queueing import enqueue
-from fotomalovanky.redis import redis_client
+from common.queueing import enqueue
+from common.redis import redis_client
 
-from .. import tasks as _tasks
 from ..errors import WebhookError
 from ..models import ShopifyWebhookEvent
 
@@ -118,7 +117,8 @@ def drain_request() -> None:
     """
     try:
         client = redis_client()
-        if client.set(DRAIN_KEY, "1", nx=True, ex=60) and not enqueue(_tasks.webhooks_drain):
+        queued = client.set(DRAIN_KEY, "1", nx=True, ex=60)
+        if queued and not enqueue("shopify_sync.tasks.webhooks_drain"):
             client.delete(DRAIN_KEY)
     except redis.RedisError:
         logger.warning(

@@ -10,10 +10,9 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from fotomalovanky.queueing import enqueue, enqueue_on_commit
-from fotomalovanky.redis import redis_client
+from common.queueing import enqueue, enqueue_on_commit
+from common.redis import redis_client
 
-from .. import tasks as _tasks
 from ..client import get_client
 from ..errors import ShopifyPermanentError, ShopifyTransientError
 from ..models import ShopifyWebhookEvent
@@ -113,7 +112,7 @@ def webhook_replay(*, event_id: int) -> bool:
     rows = ShopifyWebhookEvent.objects.filter(pk=event_id).exclude(outcome=Outcome.IGNORED)
     if not rows.update(outcome=Outcome.PENDING, error="", processed_at=None, claimed_until=None):
         return False
-    enqueue_on_commit(_tasks.webhook_process, event_id)
+    enqueue_on_commit("shopify_sync.tasks.webhook_process", event_id)
     return True
 
 
@@ -123,5 +122,5 @@ def webhooks_pending_sweep() -> int:
     ids = ShopifyWebhookEvent.objects.filter(outcome=Outcome.PENDING, received_at__lt=cutoff)
     sent = 0
     for event_id in ids.order_by("received_at").values_list("pk", flat=True)[:500]:
-        sent += enqueue(_tasks.webhook_process, event_id)
+        sent += enqueue("shopify_sync.tasks.webhook_process", event_id)
     return sent

@@ -17,11 +17,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from fotomalovanky.queueing import enqueue_on_commit
+from common.queueing import enqueue_on_commit
 from orders.models import Image, Order
 from orders.services import order_status_set
 
-from .. import tasks as _tasks
 from ..download import FetchedPhoto, fetch_photo
 from ..errors import PhotoDownloadError
 from ..imaging import PhotoInfo, inspect_photo, make_preview
@@ -53,7 +52,7 @@ def images_waiting(order_id: int) -> QuerySet[Image]:
 
 def photos_download_enqueue(*, order_id: int) -> None:
     """Queue the order's photo download after commit."""
-    enqueue_on_commit(_tasks.order_photos_download, order_id)
+    enqueue_on_commit("shopify_sync.tasks.order_photos_download", order_id)
 
 
 def order_photos_download(*, order_id: int) -> str:

@@ -8,11 +8,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from fotomalovanky.queueing import enqueue
+from common.queueing import enqueue
 from orders.models import Order
 from orders.services import order_status_set
 
-from .. import tasks as _tasks
 from .inbox_work import webhooks_pending_sweep
 from .photos import DOWNLOAD_STALE_AFTER, images_waiting
 
@@ -53,10 +52,10 @@ def shopify_sweep() -> SweepReport:
             message="Stahování přerušeno, pokračuje znovu",
             expected={Order.Status.DOWNLOADING},
         ):
-            report.stuck_downloads += enqueue(_tasks.order_photos_download, order_id)
+            report.stuck_downloads += enqueue("shopify_sync.tasks.order_photos_download", order_id)
     lost_before = now - timedelta(seconds=settings.SHOPIFY_WEBHOOK_SWEEP_AFTER)
     waiting = Order.objects.filter(status=Order.Status.PENDING, updated_at__lt=lost_before)
     for order_id in list(waiting.values_list("pk", flat=True)[:200]):
         if images_waiting(order_id).exists():
-            report.lost_downloads += enqueue(_tasks.order_photos_download, order_id)
+            report.lost_downloads += enqueue("shopify_sync.tasks.order_photos_download", order_id)
     return report

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from common.queueing import enqueue
 from orders.models import Image
 from processing.models import ColoringVersion
 from processing.pipeline.lineart import line_art
@@ -86,12 +87,8 @@ def image(db: None) -> Image:
 
 def sent_tasks(callbacks: list[Any]) -> list[tuple[str, tuple]]:
     """(task name, args) of the tasks that captured on-commit callbacks would send."""
-    out = []
-    for callback in callbacks:
-        func = getattr(callback, "func", None)
-        task = getattr(func, "__self__", None)
-        if task is not None and func.__name__ == "delay":
-            out.append((task.name, callback.args))
-        elif task is not None and func.__name__ == "apply_async":
-            out.append((task.name, tuple(callback.args[0])))
-    return out
+    return [
+        (callback.args[0], tuple(callback.args[1:]))
+        for callback in callbacks
+        if getattr(callback, "func", None) is enqueue
+    ]

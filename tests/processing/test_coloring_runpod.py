@@ -67,7 +67,7 @@ def test_it_submits_once_and_polls_through_queue_and_progress_to_completed(
     assert version.status == "runpod_submitted"
     assert version.runpod_job_id == runpod.submissions[0].id
     assert version.runpod_submit_attempts == 1
-    poll = [cb for cb in callbacks if "apply_async" in repr(cb)]
+    poll = [cb for cb in callbacks if "coloring_runpod_poll" in repr(cb)]
     assert len(poll) == 1 and poll[0].keywords["countdown"] == 3.0
 
     seen = []

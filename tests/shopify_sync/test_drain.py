@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from common.redis import redis_client
 from fotomalovanky.celery import app as celery_app
-from fotomalovanky.redis import redis_client
 from orders.models import Order
 from shopify_sync.models import ShopifyWebhookEvent
 from shopify_sync.services import webhook_process, webhooks_drain

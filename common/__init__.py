@@ -1,0 +1,6 @@
+"""Helpers every app uses, below all of them: this package imports no app of the project.
+
+- `queueing`: send a Celery task by name, after the transaction commits, never failing
+  the caller (the one way work is queued).
+- `redis`: the process's shared Redis client.
+"""
