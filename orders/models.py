@@ -23,6 +23,21 @@ PAYMENT_STATUS_LABELS = {
 }
 
 
+def order_number_normalize(number: str) -> str:
+    """The URL form of an order number: `#1270`, `1270` and ` #1270 ` are all `1270`.
+
+    The one place that knows how numbers are written; stored numbers keep Shopify's form.
+    """
+    return number.strip().lstrip("#")
+
+
+class OrderQuerySet(models.QuerySet["Order"]):
+    def by_number(self, number: str) -> OrderQuerySet:
+        """Orders whose number is `number` in any written form (`#1270` or `1270`)."""
+        key = order_number_normalize(number)
+        return self.filter(order_number__in=[f"#{key}", key])
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Čeká na zpracování"
@@ -45,6 +60,8 @@ class Order(models.Model):
     imported_at = models.DateTimeField("importováno", auto_now_add=True)
     updated_at = models.DateTimeField("změněno", auto_now=True)
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         verbose_name = "objednávka"
         verbose_name_plural = "objednávky"
@@ -61,7 +78,7 @@ class Order(models.Model):
     @property
     def number(self) -> str:
         """The order number as it appears in URLs: `#1270` → `1270`."""
-        return self.order_number.lstrip("#")
+        return order_number_normalize(self.order_number)
 
     @property
     def payment_status_label(self) -> str:

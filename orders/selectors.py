@@ -6,7 +6,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import LineItem, Order
+from .models import LineItem, Order, order_number_normalize
 
 
 def order_list(*, q: str = "", status: str = "") -> QuerySet[Order]:
@@ -29,10 +29,9 @@ def order_list(*, q: str = "", status: str = "") -> QuerySet[Order]:
         orders = orders.filter(status=status)
     q = q.strip()
     if q:
-        number = q.lstrip("#")
+        number = order_number_normalize(q)
         orders = orders.filter(
-            Q(order_number__iexact=f"#{number}")
-            | Q(order_number__icontains=number)
+            Q(order_number__icontains=number)
             | Q(customer_name__icontains=q)
             | Q(customer_email__icontains=q)
         )
@@ -41,8 +40,7 @@ def order_list(*, q: str = "", status: str = "") -> QuerySet[Order]:
 
 def order_get_by_number(number: str) -> Order:
     """The order shown at /orders/<number>/ (number without "#"); Http404 if none."""
-    number = number.lstrip("#")
-    order = Order.objects.filter(order_number__in=[f"#{number}", number]).first()
+    order = Order.objects.by_number(number).first()
     if order is None:
         raise Http404("Objednávka nenalezena.")
     return order

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Order, OrderEvent
+from .models import Order, OrderEvent, order_number_normalize
 from .signals import order_changed
 
 
@@ -43,7 +43,7 @@ def order_changed_notify(*, order_id: int, order_number: str, created: bool = Fa
     Outside a transaction it is sent at once. A failing listener never undoes the
     change that was just committed (robust), it is only logged.
     """
-    number = order_number.lstrip("#")
+    number = order_number_normalize(order_number)
     transaction.on_commit(
         lambda: order_changed.send_robust(
             sender=Order, order_id=order_id, order_number=number, created=created

@@ -64,7 +64,7 @@ class OrderDetailConsumer(StaffFragmentConsumer):
 
 def _order_id(number: str) -> int | None:
     return (
-        Order.objects.filter(order_number__in=[f"#{number}", number])
+        Order.objects.by_number(number)
         .values_list("pk", flat=True)
         .first()
     )

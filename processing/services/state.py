@@ -109,7 +109,7 @@ def _apply(version: Version, updates: dict[str, Any]) -> None:
 def status_changed_notify(version: Version) -> None:
     """After commit: `version_changed`; for a final status also the order's `order_changed`."""
     order = version.image.line_item.order
-    number = order.order_number.lstrip("#")
+    number = order.number
     event = {
         "type": "image_status",
         "order_number": number,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orders.models import Order
+from orders.models import Order, order_number_normalize
 from shopify_sync.errors import ShopifyError
 from shopify_sync.schemas import OrderData
 from shopify_sync.services import order_sync, orders_fetch
@@ -37,8 +37,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _sync_one(self, number: str) -> None:
-        number = number.lstrip("#")
-        order = Order.objects.filter(order_number=f"#{number}").first()
+        number = order_number_normalize(number)
+        order = Order.objects.by_number(number).first()
         if order is None:
             # Not here yet: find it in Shopify by its name.
             counts = orders_fetch(limit=1, number=number, actor=ACTOR)
