@@ -8,5 +8,6 @@ class ProcessingConfig(AppConfig):
     verbose_name = "Zpracování"
 
     def ready(self) -> None:
-        # Connects the receivers that turn committed changes into live events.
-        from . import broadcast  # noqa: F401
+        # broadcast connects the receivers that turn committed changes into live events;
+        # kinds declares the kinds of version, which the models' file paths look up.
+        from . import broadcast, kinds  # noqa: F401

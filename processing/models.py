@@ -13,32 +13,43 @@ from django.utils import timezone
 from orders.models import Image
 
 
-class ColoringStatus(models.TextChoices):
+class VersionStatus(models.TextChoices):
+    """The statuses every kind of version has, with the same values and labels in each
+    kind's own enum: what code handling any kind may name."""
+
     PENDING = "pending", "Čeká na odeslání"
     QUEUED = "queued", "Čeká ve frontě"
     PROCESSING = "processing", "Zpracovává se..."
+    COMPLETED = "completed", "Dokončeno"
+    ERROR = "error", "Chyba"
+
+
+class ColoringStatus(models.TextChoices):
+    PENDING = VersionStatus.PENDING.value, VersionStatus.PENDING.label
+    QUEUED = VersionStatus.QUEUED.value, VersionStatus.QUEUED.label
+    PROCESSING = VersionStatus.PROCESSING.value, VersionStatus.PROCESSING.label
     RUNPOD_SUBMITTING = "runpod_submitting", "Runpod: odesílání na server"
     RUNPOD_SUBMITTED = "runpod_submitted", "Runpod: úloha přijata"
     RUNPOD_QUEUED = "runpod_queued", "Runpod: čeká ve frontě"
     RUNPOD_PROCESSING = "runpod_processing", "Runpod: Probíhá zpracování"
-    COMPLETED = "completed", "Dokončeno"
-    ERROR = "error", "Chyba"
+    COMPLETED = VersionStatus.COMPLETED.value, VersionStatus.COMPLETED.label
+    ERROR = VersionStatus.ERROR.value, VersionStatus.ERROR.label
 
 
 class SvgStatus(models.TextChoices):
-    PENDING = "pending", "Čeká na odeslání"
-    QUEUED = "queued", "Čeká ve frontě"
-    PROCESSING = "processing", "Zpracovává se..."
+    PENDING = VersionStatus.PENDING.value, VersionStatus.PENDING.label
+    QUEUED = VersionStatus.QUEUED.value, VersionStatus.QUEUED.label
+    PROCESSING = VersionStatus.PROCESSING.value, VersionStatus.PROCESSING.label
     VECTORIZER_PROCESSING = "vectorizer_processing", "Vectorizer: Probíhá zpracování"
-    COMPLETED = "completed", "Dokončeno"
-    ERROR = "error", "Chyba"
+    COMPLETED = VersionStatus.COMPLETED.value, VersionStatus.COMPLETED.label
+    ERROR = VersionStatus.ERROR.value, VersionStatus.ERROR.label
 
 
-# The one definition of "in progress", shared by services, pages and the API:
-# every status that is neither completed nor error.
-FINAL_STATUSES = frozenset({"completed", "error"})
-COLORING_IN_PROGRESS = frozenset(ColoringStatus.values) - FINAL_STATUSES
-SVG_IN_PROGRESS = frozenset(SvgStatus.values) - FINAL_STATUSES
+# The one definition of "in progress", shared by services, pages and the API: every
+# status that is neither completed nor error (each kind's set: `VersionKind.in_progress`).
+FINAL_STATUSES = frozenset({VersionStatus.COMPLETED, VersionStatus.ERROR})
+# Waiting for a worker to take it: what a claim starts from.
+STARTABLE = frozenset({VersionStatus.PENDING, VersionStatus.QUEUED})
 
 
 class Backend(models.TextChoices):
@@ -81,29 +92,23 @@ class VersionBase(models.Model):
         abstract = True
         ordering = ["image", "version"]
 
+    status: str  # each kind's model declares the field with its own choices
+
     @property
     def is_final(self) -> bool:
-        return self.status in FINAL_STATUSES  # type: ignore[attr-defined]
+        return self.status in FINAL_STATUSES
 
     @property
     def is_in_progress(self) -> bool:
         return not self.is_final
 
 
-def coloring_upload_to(version: ColoringVersion, filename: str) -> str:
-    image = version.image
-    return (
-        f"{image.line_item.order_id}/{image.line_item_id}/coloring/"
-        f"v{version.version}/image_{image.position}.png"
-    )
+def version_upload_to(version: VersionBase, filename: str) -> str:
+    """The version's fixed file path, as its kind declares it (`processing.kinds`)."""
+    # kinds imports this module for the models, so it is looked up at call time.
+    from processing.kinds import kind_of
 
-
-def svg_upload_to(version: SvgVersion, filename: str) -> str:
-    image = version.image
-    return (
-        f"{image.line_item.order_id}/{image.line_item_id}/svg/"
-        f"v{version.version}/image_{image.position}.svg"
-    )
+    return kind_of(version).file_path(version)
 
 
 class ColoringVersion(VersionBase):
@@ -112,7 +117,7 @@ class ColoringVersion(VersionBase):
     image = models.ForeignKey(
         Image, on_delete=models.CASCADE, related_name="coloring_versions", verbose_name="fotka"
     )
-    file = models.FileField("soubor", upload_to=coloring_upload_to, max_length=500, blank=True)
+    file = models.FileField("soubor", upload_to=version_upload_to, max_length=500, blank=True)
     status = models.CharField(
         "stav", max_length=24, choices=ColoringStatus.choices, default=ColoringStatus.QUEUED
     )
@@ -159,7 +164,7 @@ class SvgVersion(VersionBase):
         related_name="svg_versions",
         verbose_name="zdrojová omalovánka",
     )
-    file = models.FileField("soubor", upload_to=svg_upload_to, max_length=500, blank=True)
+    file = models.FileField("soubor", upload_to=version_upload_to, max_length=500, blank=True)
     status = models.CharField(
         "stav", max_length=24, choices=SvgStatus.choices, default=SvgStatus.QUEUED
     )

@@ -1,7 +1,7 @@
 """Reads shared by services, pages and the API: eligibility and per-order progress.
 
-"In progress" is `processing.models.COLORING_IN_PROGRESS` / `SVG_IN_PROGRESS` here as
-everywhere (the old system had three different definitions, §13.6 of the reference).
+"In progress" is each kind's `in_progress` (`processing.kinds`) here as everywhere (the
+old system had three different definitions of it).
 Counts come from aggregate queries, never from a loop over rows.
 """
 
@@ -13,23 +13,26 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from orders.models import Image
 
-from .models import COLORING_IN_PROGRESS, SVG_IN_PROGRESS, ColoringVersion, SvgVersion
+from .kinds import COLORING, SVG, VersionKind
+from .models import ColoringVersion, SvgVersion, VersionBase, VersionStatus
+
+DONE = VersionStatus.COMPLETED
 
 
-def _versions(model: type[ColoringVersion] | type[SvgVersion], **filters: object) -> Exists:
-    return Exists(model.objects.filter(image=OuterRef("pk"), **filters))
+def _versions(model: type[VersionBase], **filters: object) -> Exists:
+    return Exists(model._default_manager.filter(image=OuterRef("pk"), **filters))
 
 
 def usable_coloring_subquery() -> Subquery:
     """The id of an image's source for a new SVG: its selected completed colouring,
     else its newest completed one (NULL when it has none)."""
-    completed = ColoringVersion.objects.filter(image=OuterRef("pk"), status="completed")
+    completed = ColoringVersion.objects.filter(image=OuterRef("pk"), status=DONE)
     return Subquery(completed.order_by("-is_selected", "-version").values("pk")[:1])
 
 
 def image_usable_coloring(*, image_id: int) -> ColoringVersion | None:
     """The colouring a new SVG of this image is made from, or None."""
-    completed = ColoringVersion.objects.filter(image_id=image_id, status="completed")
+    completed = ColoringVersion.objects.filter(image_id=image_id, status=DONE)
     return completed.order_by("-is_selected", "-version").first()
 
 
@@ -38,8 +41,8 @@ def coloring_eligible_images(*, order_id: int) -> QuerySet[Image]:
     return (
         Image.objects.filter(line_item__order_id=order_id, downloaded_at__isnull=False)
         .exclude(file="")
-        .exclude(_versions(ColoringVersion, status="completed"))
-        .exclude(_versions(ColoringVersion, status__in=COLORING_IN_PROGRESS))
+        .exclude(_versions(ColoringVersion, status=DONE))
+        .exclude(_versions(ColoringVersion, status__in=COLORING.in_progress))
         .select_related("line_item__order")
         .order_by("line_item__position", "position")
     )
@@ -54,8 +57,8 @@ def svg_eligible_images(*, order_id: int) -> QuerySet[Image]:
         Image.objects.filter(line_item__order_id=order_id)
         .annotate(usable_coloring_id=usable_coloring_subquery())
         .filter(usable_coloring_id__isnull=False)
-        .exclude(_versions(SvgVersion, status="completed"))
-        .exclude(_versions(SvgVersion, status__in=SVG_IN_PROGRESS))
+        .exclude(_versions(SvgVersion, status=DONE))
+        .exclude(_versions(SvgVersion, status__in=SVG.in_progress))
         .select_related("line_item__order")
         .order_by("line_item__position", "position")
     )
@@ -104,20 +107,15 @@ def _czech_errors(count: int) -> str:
 def order_progress(*, order_id: int) -> OrderProgress:
     """Per-kind progress of an order's images, in two aggregate queries."""
     return OrderProgress(
-        coloring=_kind_progress(order_id, ColoringVersion, COLORING_IN_PROGRESS, "Omalovánky"),
-        svg=_kind_progress(order_id, SvgVersion, SVG_IN_PROGRESS, "SVG"),
+        coloring=_kind_progress(order_id, COLORING, "Omalovánky"),
+        svg=_kind_progress(order_id, SVG, "SVG"),
     )
 
 
-def _kind_progress(
-    order_id: int,
-    model: type[ColoringVersion] | type[SvgVersion],
-    busy_statuses: frozenset[str],
-    label: str,
-) -> KindProgress:
-    done = Q(_versions(model, status="completed"))
-    busy = Q(_versions(model, status__in=busy_statuses))
-    failed = Q(_versions(model, status="error"))
+def _kind_progress(order_id: int, kind: VersionKind, label: str) -> KindProgress:
+    done = Q(_versions(kind.model, status=DONE))
+    busy = Q(_versions(kind.model, status__in=kind.in_progress))
+    failed = Q(_versions(kind.model, status=VersionStatus.ERROR))
     counts = Image.objects.filter(line_item__order_id=order_id).aggregate(
         total=Count("pk"),
         completed=Count("pk", filter=done),

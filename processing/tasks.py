@@ -22,6 +22,7 @@ from celery import Task, shared_task
 
 from processing import services
 from processing.errors import ProcessingTransientError
+from processing.kinds import COLORING, SVG
 
 logger = logging.getLogger(__name__)
 
@@ -55,30 +56,26 @@ def _version_id(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
     return int(args[0] if args else kwargs["version_id"])
 
 
-def _coloring_task_failure(
+def _version_task_failure(
     self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
 ) -> None:
+    # Every version task names its kind (`version_kind`), so one handler serves all kinds.
     outcome = services.version_task_failed(
-        kind="coloring", version_id=_version_id(args, kwargs), exc=exc
+        kind=self.version_kind, version_id=_version_id(args, kwargs), exc=exc
     )
-    logger.warning("%s for coloring %s: %s (%s)", self.name, args, exc, outcome)
+    logger.warning("%s for %s %s: %s (%s)", self.name, self.version_kind, args, exc, outcome)
 
 
-def _svg_task_failure(
-    self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
-) -> None:
-    version_id = _version_id(args, kwargs)
-    outcome = services.version_task_failed(kind="svg", version_id=version_id, exc=exc)
-    logger.warning("%s for svg %s: %s (%s)", self.name, args, exc, outcome)
+def version_task(kind: str, **options: Any) -> dict[str, Any]:
+    """The options of a task that works on one version of `kind`: retries as above and
+    the failure handler that sets `error`."""
+    return {**RETRY, "version_kind": kind, "on_failure": _version_task_failure, **options}
 
 
 @shared_task(
-    **RETRY,
-    retry_backoff_max=60,
-    max_retries=5,
-    soft_time_limit=60,
-    time_limit=90,
-    on_failure=_coloring_task_failure,
+    **version_task(
+        COLORING.name, retry_backoff_max=60, max_retries=5, soft_time_limit=60, time_limit=90
+    )
 )
 def coloring_runpod_submit(self: Any, version_id: int) -> str:
     """Submit the colouring's RunPod job; a version with a job id is never resubmitted."""
@@ -86,14 +83,11 @@ def coloring_runpod_submit(self: Any, version_id: int) -> str:
 
 
 @shared_task(
-    **RETRY,
     # A flaky status endpoint is retried for a long while: the RUNPOD_TIMEOUT deadline,
     # checked at the start of every poll, is what bounds the wait, not this count.
-    retry_backoff_max=30,
-    max_retries=40,
-    soft_time_limit=60,
-    time_limit=75,
-    on_failure=_coloring_task_failure,
+    **version_task(
+        COLORING.name, retry_backoff_max=30, max_retries=40, soft_time_limit=60, time_limit=75
+    )
 )
 def coloring_runpod_poll(self: Any, version_id: int, poll_seq: int) -> str:
     """Poll the colouring's RunPod job once; schedules the next poll itself."""
@@ -101,12 +95,9 @@ def coloring_runpod_poll(self: Any, version_id: int, poll_seq: int) -> str:
 
 
 @shared_task(
-    **RETRY,
-    retry_backoff_max=60,
-    max_retries=3,
-    soft_time_limit=90,
-    time_limit=120,
-    on_failure=_coloring_task_failure,
+    **version_task(
+        COLORING.name, retry_backoff_max=60, max_retries=3, soft_time_limit=90, time_limit=120
+    )
 )
 def coloring_local_run(self: Any, version_id: int) -> str:
     """Make the colouring page with the local OpenCV filter."""
@@ -114,13 +105,10 @@ def coloring_local_run(self: Any, version_id: int) -> str:
 
 
 @shared_task(
-    **RETRY,
-    retry_backoff_max=120,
-    max_retries=5,
     # Vectorizer.ai may take up to its 120 s read timeout.
-    soft_time_limit=150,
-    time_limit=180,
-    on_failure=_svg_task_failure,
+    **version_task(
+        SVG.name, retry_backoff_max=120, max_retries=5, soft_time_limit=150, time_limit=180
+    )
 )
 def svg_vectorizer_run(self: Any, version_id: int) -> str:
     """Vectorise the SVG version's source colouring with Vectorizer.ai."""
@@ -128,12 +116,9 @@ def svg_vectorizer_run(self: Any, version_id: int) -> str:
 
 
 @shared_task(
-    **RETRY,
-    retry_backoff_max=60,
-    max_retries=3,
-    soft_time_limit=90,
-    time_limit=120,
-    on_failure=_svg_task_failure,
+    **version_task(
+        SVG.name, retry_backoff_max=60, max_retries=3, soft_time_limit=90, time_limit=120
+    )
 )
 def svg_local_run(self: Any, version_id: int) -> str:
     """Vectorise the SVG version's source colouring with vtracer."""

@@ -8,7 +8,11 @@ version records what made it even if the settings change later.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
+
+from processing.errors import ProcessingError
 
 from .base import (
     ColoringRequest,
@@ -21,6 +25,8 @@ from .base import (
 from .local import LineArtBackend, VtracerBackend
 from .remote import RunPodBackend, VectorizerBackend
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
     "ColoringRequest",
     "JobColoringBackend",
@@ -31,6 +37,7 @@ __all__ = [
     "coloring_backend_name",
     "local_coloring_backend",
     "runpod_backend",
+    "runpod_cancel_quietly",
     "svg_backend",
     "svg_backend_name",
 ]
@@ -53,6 +60,15 @@ def svg_backend_name() -> str:
 
 def runpod_backend() -> JobColoringBackend:
     return RunPodBackend()
+
+
+def runpod_cancel_quietly(job_id: str) -> None:
+    """Cancel a RunPod job so it is not billed further; a failure is only logged (the job
+    then ends by itself at RunPod's execution timeout)."""
+    try:
+        runpod_backend().cancel(job_id)
+    except ProcessingError as exc:
+        logger.warning("Could not cancel RunPod job %s: %s", job_id, exc.message)
 
 
 def local_coloring_backend() -> LocalColoringBackend:

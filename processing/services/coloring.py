@@ -17,7 +17,6 @@ RunPod flow and its guarantees:
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,13 +24,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from processing.backends import ColoringRequest, local_coloring_backend, runpod_backend
-from processing.clients.runpod import WAITING, RunPodJob
-from processing.errors import (
-    ProcessingError,
-    ProcessingPermanentError,
-    ProcessingTransientError,
+from processing.backends import (
+    ColoringRequest,
+    local_coloring_backend,
+    runpod_backend,
+    runpod_cancel_quietly,
 )
+from processing.clients.runpod import WAITING, RunPodJob
+from processing.errors import ProcessingPermanentError, ProcessingTransientError
+from processing.kinds import COLORING, RUNPOD_AWAITING
 from processing.models import ColoringStatus, ColoringVersion
 from processing.pipeline.images import png_verify
 
@@ -47,10 +48,8 @@ from .state import (
     version_load,
 )
 
-logger = logging.getLogger(__name__)
-
 S = ColoringStatus
-AWAITING = frozenset({S.RUNPOD_SUBMITTED, S.RUNPOD_QUEUED, S.RUNPOD_PROCESSING})
+AWAITING = RUNPOD_AWAITING
 WAITING_STATUS = {"IN_QUEUE": S.RUNPOD_QUEUED, "IN_PROGRESS": S.RUNPOD_PROCESSING}
 FAILED_MESSAGES = {
     "FAILED": "RunPod: úloha selhala: {error}",
@@ -72,7 +71,7 @@ def coloring_runpod_submit(*, version_id: int) -> str:
     ProcessingTransientError (retry later; the version is back in `queued`) and
     ProcessingPermanentError (the task's failure handler sets `error`).
     """
-    version = version_load(ColoringVersion, version_id)
+    version = version_load(COLORING, version_id)
     attempts = F("runpod_submit_attempts") + 1
     no_job = {"runpod_job_id": ""}
     if not claim(version, to=S.RUNPOD_SUBMITTING, where=no_job, runpod_submit_attempts=attempts):
@@ -133,15 +132,8 @@ def _job_store(version: ColoringVersion, job_id: str) -> str:
             return "submitted"
     # The row moved on while we submitted (the sweep declared this submission
     # interrupted): nobody will ever poll this job, so stop it before it is billed.
-    _cancel_quietly(job_id)
+    runpod_cancel_quietly(job_id)
     return "orphan-cancelled"
-
-
-def _cancel_quietly(job_id: str) -> None:
-    try:
-        runpod_backend().cancel(job_id)
-    except ProcessingError as exc:
-        logger.warning("Could not cancel RunPod job %s: %s", job_id, exc.message)
 
 
 def coloring_runpod_poll(*, version_id: int, poll_seq: int) -> str:
@@ -153,7 +145,7 @@ def coloring_runpod_poll(*, version_id: int, poll_seq: int) -> str:
     Returns "waiting", "completed", "failed", "timed-out" or "skipped-…". Raises
     ProcessingTransientError (retry this same poll) and ProcessingPermanentError.
     """
-    version = version_load(ColoringVersion, version_id)
+    version = version_load(COLORING, version_id)
     if version.status not in AWAITING or version.runpod_poll_seq != poll_seq:
         return f"skipped-{version.status}"
     try:
@@ -209,7 +201,7 @@ def _deadline_passed(version: ColoringVersion) -> bool:
 
 def coloring_runpod_timeout(version: ColoringVersion) -> str:
     """RUNPOD_TIMEOUT passed since submission: cancel the job on RunPod and fail."""
-    _cancel_quietly(version.runpod_job_id)
+    runpod_cancel_quietly(version.runpod_job_id)
     version_fail(
         version,
         f"RunPod úlohu nedokončil do {settings.RUNPOD_TIMEOUT:g} s od odeslání; "
@@ -224,15 +216,9 @@ def coloring_local_run(*, version_id: int) -> str:
     Returns "completed" or "skipped-<status>". Raises ProcessingPermanentError for an
     unusable photo (the task's failure handler sets `error`).
     """
-    version = version_load(ColoringVersion, version_id)
+    version = version_load(COLORING, version_id)
 
     def produce() -> Output:
         return local_coloring_backend().color(_request(version)), {}
 
     return sync_run(version, working=S.PROCESSING, produce=produce)
-
-
-def coloring_job_abandon(version: ColoringVersion) -> None:
-    """Before failing a version whose RunPod job may still run: cancel it (best effort)."""
-    if version.runpod_job_id and version.status in AWAITING:
-        _cancel_quietly(version.runpod_job_id)

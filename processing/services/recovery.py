@@ -4,8 +4,9 @@
   retries exhausted, a time limit or any unexpected exception sets `error` with a
   message staff can read (the old system left such versions in `runpod_*` for ever).
 - `processing_recover` runs every minute (beat) and on `manage.py recover_processing`.
-  It finds versions in progress whose row has not changed for longer than a per-status
-  threshold and resumes each from where it is: queue a version that never started,
+  It finds versions in progress whose row has not changed for longer than a threshold,
+  per kind and status as each kind declares (`processing.kinds`, `Stale`), and resumes
+  each from where it is: queue a version that never started,
   poll a stored RunPod job, run a local or Vectorizer.ai step again, resubmit an
   interrupted RunPod submission once. Each resumption is claimed with a conditional
   UPDATE that also requires the row to still be stale, so two sweeps at once (or a
@@ -25,22 +26,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from processing.errors import ProcessingPermanentError, ProcessingTransientError
-from processing.models import ColoringStatus, ColoringVersion, SvgStatus, SvgVersion
+from processing.kinds import KINDS, Resume, Stale, VersionKind, kinds
+from processing.models import ColoringVersion, VersionStatus
 
-from .coloring import AWAITING, coloring_job_abandon, submission_interrupted
+from .coloring import submission_interrupted
 from .enqueue import runpod_poll_enqueue, version_start_enqueue
-from .state import STARTABLE, Version, transition, version_fail, version_label, version_load
+from .state import Version, transition, version_fail
 
 logger = logging.getLogger(__name__)
 
-MODELS: dict[str, type[ColoringVersion] | type[SvgVersion]] = {
-    "coloring": ColoringVersion,
-    "svg": SvgVersion,
-}
 BATCH = 500  # per rule and sweep; the next sweep a minute later takes the rest
 
 
-def failure_message(exc: BaseException) -> str:
+def failure_message(exc: BaseException | None) -> str:
     """The Czech `error_message` for whatever ended a task."""
     if isinstance(exc, ProcessingPermanentError):
         return exc.message
@@ -51,19 +49,20 @@ def failure_message(exc: BaseException) -> str:
     return f"Neočekávaná chyba ({type(exc).__name__}: {exc})."
 
 
-def version_task_failed(*, kind: str, version_id: int, exc: BaseException) -> str:
+def version_task_failed(*, kind: str, version_id: int, exc: BaseException | None) -> str:
     """Set `error` on a version whose task failed for good. Safe to call twice.
 
-    A colouring whose RunPod job may still run has the job cancelled first (best
-    effort), so a failed version is not billed further. Returns "failed",
-    "already-final" or "missing".
+    What still runs for it is stopped first, as its kind declares (a colouring's RunPod
+    job is cancelled, best effort, so a failed version is not billed further). Returns
+    "failed", "already-final" or "missing".
     """
+    declared = KINDS[kind]
     try:
-        version = version_load(MODELS[kind], version_id)
-    except MODELS[kind].DoesNotExist:
+        version = declared.load(version_id)
+    except declared.model.DoesNotExist:
         return "missing"
-    if isinstance(version, ColoringVersion):
-        coloring_job_abandon(version)
+    if declared.abandon is not None:
+        declared.abandon(version)
     return "failed" if version_fail(version, failure_message(exc)) else "already-final"
 
 
@@ -103,7 +102,7 @@ def _restart(version: Version, cutoff: datetime) -> str:
     if not transition(
         version,
         from_statuses={version.status},
-        to="queued",
+        to=VersionStatus.QUEUED,
         where={"updated_at__lt": cutoff},
         note="Zpracování bylo přerušeno; spouští se znovu.",
         recoveries=F("recoveries") + 1,
@@ -124,47 +123,40 @@ def _resubmit(version: Version, cutoff: datetime) -> str:
     return "přerušené odeslání na RunPod: podruhé, verze je v chybě"
 
 
-Rule = tuple[type[ColoringVersion] | type[SvgVersion], frozenset[str], str, Callable[..., str]]
-RULES: list[Rule] = [
-    (ColoringVersion, STARTABLE, "PROCESSING_STALE_QUEUED", _requeue),
-    (ColoringVersion, frozenset({ColoringStatus.PROCESSING}), "PROCESSING_STALE_RUNNING", _restart),
-    (
-        ColoringVersion,
-        frozenset({ColoringStatus.RUNPOD_SUBMITTING}),
-        "PROCESSING_STALE_RUNNING",
-        _resubmit,
-    ),
-    (ColoringVersion, AWAITING, "PROCESSING_STALE_POLLING", _repoll),
-    (SvgVersion, STARTABLE, "PROCESSING_STALE_QUEUED", _requeue),
-    (
-        SvgVersion,
-        frozenset({SvgStatus.PROCESSING, SvgStatus.VECTORIZER_PROCESSING}),
-        "PROCESSING_STALE_RUNNING",
-        _restart,
-    ),
-]
+RESUMES: dict[Resume, Callable[[Version, datetime], str]] = {
+    Resume.REQUEUE: _requeue,
+    Resume.RESTART: _restart,
+    Resume.REPOLL: _repoll,
+    Resume.RESUBMIT: _resubmit,
+}
 
 
 def processing_recover(*, now: datetime | None = None) -> list[str]:
-    """Resume every stale in-progress version; return one line per version acted on.
-
-    Safe to run at any time and concurrently with itself and with workers.
+    """Resume every stale in-progress version of every kind; return one line per version
+    acted on. Safe to run at any time and concurrently with itself and with workers.
     """
     now = now or timezone.now()
     lines = []
-    for model, statuses, threshold, action in RULES:
-        cutoff = now - timedelta(seconds=getattr(settings, threshold))
-        stale = (
-            model.objects.select_related("image__line_item__order")
-            .filter(status__in=statuses, updated_at__lt=cutoff)
-            .order_by("updated_at")[:BATCH]
-        )
-        for version in stale:
-            with transaction.atomic():
-                done = action(version, cutoff)
-            if done:
-                order = version.image.line_item.order.order_number
-                lines.append(f"{order} · {version_label(version)}: {done}")
+    for kind in kinds():
+        for rule in kind.stale:
+            lines += _recover(kind, rule, now)
     for line in lines:
         logger.info("Recovery: %s", line)
+    return lines
+
+
+def _recover(kind: VersionKind, rule: Stale, now: datetime) -> list[str]:
+    cutoff = now - timedelta(seconds=getattr(settings, rule.after))
+    stale = (
+        kind.versions()
+        .filter(status__in=rule.statuses, updated_at__lt=cutoff)
+        .order_by("updated_at")[:BATCH]
+    )
+    lines = []
+    for version in stale:
+        with transaction.atomic():
+            done = RESUMES[rule.resume](version, cutoff)
+        if done:
+            number = kind.order_of(version).order_number
+            lines.append(f"{number} · {kind.describe(version)}: {done}")
     return lines

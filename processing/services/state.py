@@ -15,51 +15,29 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from orders.models import Image, OrderEvent
+from orders.models import OrderEvent
 from orders.services import order_changed_notify
 from processing.errors import ProcessingPermanentError, ProcessingTransientError
-from processing.models import (
-    COLORING_IN_PROGRESS,
-    FINAL_STATUSES,
-    SVG_IN_PROGRESS,
-    ColoringVersion,
-    SvgVersion,
-)
+from processing.kinds import VersionKind, kind_of
+from processing.models import FINAL_STATUSES, STARTABLE, VersionBase, VersionStatus
 from processing.signals import version_changed
 
-Version = ColoringVersion | SvgVersion
+# Any kind's version; what differs between kinds comes from `kind_of(version)`.
+Version = VersionBase
 SYSTEM = "system"
-STARTABLE = frozenset({"pending", "queued"})
 MESSAGE_LIMIT = 2000
 # What a backend step produces: the file and extra fields for the completing UPDATE.
 Output = tuple[bytes, dict[str, Any]]
 
 
-def version_load(model: type[Version], version_id: int) -> Version:
-    """The version with its image, line item and order (one query)."""
-    related = ["image__line_item__order"]
-    if model is SvgVersion:
-        related.append("coloring_version")
-    return model.objects.select_related(*related).get(pk=version_id)
-
-
-def status_type(version: Version) -> str:
-    return "coloring" if isinstance(version, ColoringVersion) else "svg"
-
-
-def in_progress(version: Version) -> frozenset[str]:
-    return COLORING_IN_PROGRESS if isinstance(version, ColoringVersion) else SVG_IN_PROGRESS
-
-
-def version_label(version: Version) -> str:
-    kind = "Omalovánka" if isinstance(version, ColoringVersion) else "SVG"
-    image = version.image
-    return f"{kind} v{version.version} (fotka {image.position}, položka {image.line_item.position})"
+def version_load(kind: VersionKind, version_id: int) -> Version:
+    """The version with its parent and order (one query); DoesNotExist if none."""
+    return kind.load(version_id)
 
 
 def history_line(message: str) -> str:
@@ -79,15 +57,15 @@ def transition(
     """Move `version` to `to` only if its row is in `from_statuses` (and matches `where`).
 
     Returns whether this call made the change. On success the instance is updated and,
-    once the transaction commits, an `image_status` event is sent when the status
-    changed, plus `order_update`/`list_update` when it became final. `note` is appended
+    once the transaction commits, `version_changed` (the kind's event) is sent when the
+    status changed, plus `order_update`/`list_update` when it became final. `note` is appended
     to the version's history.
     """
     now = timezone.now()
     updates: dict[str, Any] = {"status": to, "updated_at": now, **fields}
     if note:
         updates["error_history"] = Concat(F("error_history"), Value(history_line(note)))
-    rows = type(version).objects.filter(pk=version.pk, status__in=list(from_statuses))
+    rows = type(version)._default_manager.filter(pk=version.pk, status__in=list(from_statuses))
     if not rows.filter(**(where or {})).update(**updates):
         return False
     previous = version.status
@@ -108,27 +86,19 @@ def _apply(version: Version, updates: dict[str, Any]) -> None:
 
 def status_changed_notify(version: Version) -> None:
     """After commit: `version_changed`; for a final status also the order's `order_changed`."""
-    order = version.image.line_item.order
-    number = order.number
-    event = {
-        "type": "image_status",
-        "order_number": number,
-        "image_id": version.image_id,
-        "status_type": status_type(version),
-        "version_id": version.pk,
-        "status": version.status,
-    }
+    kind = kind_of(version)
+    order = kind.order_of(version)
     transaction.on_commit(
         partial(
             version_changed.send_robust,
-            sender=type(version),
-            kind=status_type(version),
+            sender=kind.model,
+            kind=kind.name,
             order_id=order.pk,
-            order_number=number,
-            parent_id=version.image_id,
+            order_number=order.number,
+            parent_id=kind.parent_id(version),
             version_id=version.pk,
             status=version.status,
-            event=event,
+            event=kind.event(version),
         ),
         robust=True,
     )
@@ -138,11 +108,21 @@ def status_changed_notify(version: Version) -> None:
 
 def audit(version: Version, *, actor: str, message: str) -> None:
     """One audit-trail row on the version's order: who did what to which version."""
+    kind = kind_of(version)
     OrderEvent.objects.create(
-        order_id=version.image.line_item.order_id,
+        order_id=kind.order_of(version).pk,
         actor=actor,
-        message=f"{version_label(version)}: {message}",
+        message=f"{kind.describe(version)}: {message}",
     )
+
+
+def parent_lock(version: Version) -> None:
+    """Lock the row the version belongs to: serialises numbering, completion and selection
+    of its versions (SELECT … FOR UPDATE; SQLite's IMMEDIATE transaction holds its write
+    lock already)."""
+    kind = kind_of(version)
+    rows = kind.parent_model._default_manager.select_for_update()
+    rows.filter(pk=kind.parent_id(version)).values_list("pk").get()
 
 
 def version_fail(version: Version, message: str, *, actor: str = SYSTEM, **fields: Any) -> bool:
@@ -151,8 +131,8 @@ def version_fail(version: Version, message: str, *, actor: str = SYSTEM, **field
     with transaction.atomic():
         failed = transition(
             version,
-            from_statuses=in_progress(version),
-            to="error",
+            from_statuses=kind_of(version).in_progress,
+            to=VersionStatus.ERROR,
             note=f"Chyba: {message}",
             error_message=message,
             **fields,
@@ -173,16 +153,17 @@ def version_complete(
     """Store `data` as the version's file and set `completed`; auto-select it if due.
 
     The file goes to the version's fixed path first (a re-run overwrites it), then one
-    conditional UPDATE decides who completes. The image row is locked before it, so
-    two versions of one image completing together cannot both become selected.
+    conditional UPDATE decides who completes. The parent row (the photo) is locked
+    before it, so two versions of one photo completing together cannot both become
+    selected.
     """
     name = output_store(version, data)
     with transaction.atomic():
-        Image.objects.select_for_update().filter(pk=version.image_id).values_list("pk").get()
+        parent_lock(version)
         done = transition(
             version,
             from_statuses=from_statuses,
-            to="completed",
+            to=VersionStatus.COMPLETED,
             where=where,
             file=name,
             completed_at=timezone.now(),
@@ -196,19 +177,27 @@ def version_complete(
 
 
 def _auto_select(version: Version) -> bool:
-    """Select a completed version unless the image already has a completed one selected.
+    """Select a completed version unless its parent already has a completed one selected.
 
     A manual choice is never overridden (the old system let the last version to finish
-    win, undoing staff's choice).
+    win, undoing staff's choice). Only for kinds that are selected at all.
     """
-    model = type(version)
-    siblings = model.objects.filter(image_id=version.image_id)
-    if siblings.filter(is_selected=True, status="completed").exists():
+    kind = kind_of(version)
+    if not kind.auto_select:
+        return False
+    siblings = siblings_of(version)
+    if siblings.filter(is_selected=True, status=VersionStatus.COMPLETED).exists():
         return False
     siblings.filter(is_selected=True).update(is_selected=False)
     siblings.filter(pk=version.pk).update(is_selected=True)
     version.is_selected = True
     return True
+
+
+def siblings_of(version: Version) -> QuerySet[Any]:
+    """The versions of the same kind and parent, this one included."""
+    kind = kind_of(version)
+    return type(version)._default_manager.filter(**{kind.parent_id_field: kind.parent_id(version)})
 
 
 def output_store(version: Version, data: bytes) -> str:
@@ -217,7 +206,7 @@ def output_store(version: Version, data: bytes) -> str:
     Deterministic, so a duplicate run overwrites instead of leaving a second file;
     the old file is deleted first because FileSystemStorage would pick a new name.
     """
-    field = type(version)._meta.get_field("file")
+    field: Any = type(version)._meta.get_field("file")
     name = field.generate_filename(version, "result")
     field.storage.delete(name)
     return field.storage.save(name, ContentFile(data))
@@ -262,7 +251,7 @@ def sync_run(version: Version, *, working: str, produce: Callable[[], Output]) -
         data, fields = produce()
     except ProcessingTransientError as exc:
         note = f"Zpracování selhalo, zkusí se znovu: {exc.message}"
-        transition(version, from_statuses={working}, to="queued", note=note)
+        transition(version, from_statuses={working}, to=VersionStatus.QUEUED, note=note)
         raise
     done = version_complete(version, from_statuses={working}, data=data, **fields)
     return "completed" if done else "skipped-moved-on"

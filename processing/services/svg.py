@@ -9,7 +9,8 @@ One synchronous call either way, so one short task: claim, vectorise, store, com
 from __future__ import annotations
 
 from processing.backends import SvgRequest, svg_backend
-from processing.models import SvgStatus, SvgVersion
+from processing.kinds import SVG
+from processing.models import SvgStatus
 
 from .state import Output, file_read, sync_run, version_load
 
@@ -31,7 +32,7 @@ def svg_run(*, version_id: int, working: str) -> str:
     Raises ProcessingTransientError (retry; the version is back in `queued`) and
     ProcessingPermanentError (the task's failure handler sets `error`).
     """
-    version = version_load(SvgVersion, version_id)
+    version = version_load(SVG, version_id)
 
     def produce() -> Output:
         source = version.coloring_version

@@ -12,35 +12,36 @@ from collections.abc import Callable
 from numbers import Real
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 
 from orders.models import Image, Order
 from orders.services import order_changed_notify
 from processing import selectors
-from processing.backends import coloring_backend_name, svg_backend_name
 from processing.errors import ProcessingRuleError, ProcessingValidationError
-from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion
+from processing.kinds import COLORING, SVG, VersionKind, kind_of
+from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion, VersionStatus
 
 from .enqueue import version_start_enqueue
-from .state import Version, audit, status_changed_notify, transition
-
-VersionModel = type[ColoringVersion] | type[SvgVersion]
+from .state import Version, audit, parent_lock, siblings_of, status_changed_notify, transition
 
 MEGAPIXELS_MIN, MEGAPIXELS_MAX, MEGAPIXELS_STEP = 0.5, 8.0, 0.5
 STEPS_MIN, STEPS_MAX = 1, 20
 
 
-def version_number_allocate(*, model: VersionModel, image_id: int) -> int:
-    """Return the next version number of `model` for one image. Call inside a transaction.
+def version_number_allocate(*, kind: VersionKind, parent_id: int) -> int:
+    """Return the next version number of `kind` for one parent (a photo). Call inside a
+    transaction.
 
-    The image row is locked first, so two concurrent allocations for one image are
+    The parent row is locked first, so two concurrent allocations for one photo are
     serialised (PostgreSQL: SELECT … FOR UPDATE; SQLite: the IMMEDIATE transaction
     already holds the database's write lock) and get n and n+1, never the same number.
-    Raises Image.DoesNotExist for an unknown image.
+    Raises DoesNotExist for an unknown parent.
     """
-    Image.objects.select_for_update().filter(pk=image_id).values_list("pk", flat=True).get()
-    last = model.objects.filter(image_id=image_id).aggregate(last=Max("version"))["last"]
+    rows = kind.parent_model._default_manager.select_for_update()
+    rows.filter(pk=parent_id).values_list("pk", flat=True).get()
+    versions = kind.model._default_manager.filter(**{kind.parent_id_field: parent_id})
+    last = versions.aggregate(last=Max("version"))["last"]
     return (last or 0) + 1
 
 
@@ -52,7 +53,7 @@ def coloring_version_create(
 
     Only the row: no validation, no task (see `coloring_generate`).
     """
-    number = version_number_allocate(model=ColoringVersion, image_id=image.pk)
+    number = version_number_allocate(kind=COLORING, parent_id=image.pk)
     return ColoringVersion.objects.create(
         image=image, version=number, megapixels=megapixels, steps=steps, backend=backend
     )
@@ -71,7 +72,7 @@ def svg_version_create(
 
     Only the row: no validation, no task (see `svg_generate`).
     """
-    number = version_number_allocate(model=SvgVersion, image_id=image.pk)
+    number = version_number_allocate(kind=SVG, parent_id=image.pk)
     return SvgVersion.objects.create(
         image=image,
         coloring_version=coloring_version,
@@ -136,7 +137,7 @@ def coloring_generate(
 
 
 def _coloring_start(image: Image, megapixels: float, steps: int, actor: str) -> ColoringVersion:
-    backend = coloring_backend_name()
+    backend = COLORING.choose_backend()
     version = coloring_version_create(
         image=image, megapixels=megapixels, steps=steps, backend=backend
     )
@@ -197,7 +198,7 @@ def svg_generate(
 def _svg_start(
     image: Image, source: ColoringVersion, stacking: str, grouping: str, actor: str
 ) -> SvgVersion:
-    backend = svg_backend_name()
+    backend = SVG.choose_backend()
     version = svg_version_create(
         image=image,
         coloring_version=source,
@@ -236,71 +237,76 @@ def order_svg_generate(
 
 def _created_notify(version: Version) -> None:
     status_changed_notify(version)
-    order = version.image.line_item.order
-    order_changed_notify(order_id=order.pk, order_number=order.order_number)
+    _order_notify(version)
     version_start_enqueue(version)
 
 
-def _same_image(image: Image, version: Version) -> None:
-    if version.image_id != image.pk:
+def _order_notify(version: Version) -> None:
+    order = kind_of(version).order_of(version)
+    order_changed_notify(order_id=order.pk, order_number=order.order_number)
+
+
+def _same_parent(parent: Model, version: Version) -> None:
+    if kind_of(version).parent_id(version) != parent.pk:
         raise ProcessingRuleError("Verze nepatří k této fotce.")
 
 
-def version_retry(*, image: Image, version: Version, actor: str) -> Version:
-    """Start a version in `error` again, as it is now configured (backend re-chosen).
+def version_retry(*, image: Model, version: Version, actor: str) -> Version:
+    """Start a version in `error` again, as it is now configured (backend re-chosen,
+    and whatever its kind resets on a retry cleared).
 
     A colouring gets a new RunPod job: the old job id is cleared, never polled again
-    (the dead job of the old system, §13.2). Raises ProcessingRuleError when the version
-    belongs to another image or is not in `error`. Queues the first task on commit.
+    (the old system polled a dead job for ever). Raises ProcessingRuleError when the
+    version belongs to another photo or is not in `error`. Queues the first task on
+    commit.
     """
-    _same_image(image, version)
-    if version.status != "error":
-        raise ProcessingRuleError("Opakovat lze jen verzi ve stavu Chyba.")
-    fields: dict[str, object] = {"error_message": "", "recoveries": 0, "completed_at": None}
-    if isinstance(version, ColoringVersion):
-        fields.update(
-            backend=coloring_backend_name(),
-            runpod_job_id="",
-            runpod_submitted_at=None,
-            runpod_interrupted_submits=0,
-            runpod_execution_ms=None,
-            runpod_delay_ms=None,
-        )
-    else:
-        fields.update(backend=svg_backend_name())
-    previous = version.error_message
+    _same_parent(image, version)
+    not_failed = ProcessingRuleError("Opakovat lze jen verzi ve stavu Chyba.")
+    if version.status != VersionStatus.ERROR:
+        raise not_failed
+    kind = kind_of(version)
+    fields: dict[str, object] = {
+        "error_message": "",
+        "recoveries": 0,
+        "completed_at": None,
+        **kind.retry_reset,
+        "backend": kind.choose_backend(),
+    }
+    note = f"Opakováno ({actor}); předchozí chyba: {version.error_message}"
     with transaction.atomic():
-        note = f"Opakováno ({actor}); předchozí chyba: {previous}"
-        if not transition(version, from_statuses={"error"}, to="queued", note=note, **fields):
-            raise ProcessingRuleError("Opakovat lze jen verzi ve stavu Chyba.")
+        retried = transition(
+            version,
+            from_statuses={VersionStatus.ERROR},
+            to=VersionStatus.QUEUED,
+            note=note,
+            **fields,
+        )
+        if not retried:
+            raise not_failed
         audit(version, actor=actor, message=f"opakování ({version.backend})")
-        order = version.image.line_item.order
-        order_changed_notify(order_id=order.pk, order_number=order.order_number)
+        _order_notify(version)
         version_start_enqueue(version)
     return version
 
 
-def version_select(*, image: Image, version: Version, actor: str) -> Version:
-    """Make a completed version the image's selected one of its kind (staff's choice).
+def version_select(*, image: Model, version: Version, actor: str) -> Version:
+    """Make a completed version its photo's selected one of its kind (staff's choice).
 
-    Raises ProcessingRuleError when the version belongs to another image or is not
+    Raises ProcessingRuleError when the version belongs to another photo or is not
     completed. Idempotent: selecting the selected version changes nothing.
     """
-    _same_image(image, version)
-    if version.status != "completed":
+    _same_parent(image, version)
+    if version.status != VersionStatus.COMPLETED:
         raise ProcessingRuleError("Vybrat lze jen dokončenou verzi.")
     if version.is_selected:
         return version
-    model = type(version)
     now = timezone.now()
     with transaction.atomic():
-        # The image lock serialises selections and completions of one image, so the
-        # partial unique constraint (one selected per image) is never hit.
-        Image.objects.select_for_update().filter(pk=image.pk).values_list("pk").get()
-        model.objects.filter(image_id=image.pk, is_selected=True).update(
-            is_selected=False, updated_at=now
-        )
-        model.objects.filter(pk=version.pk).update(is_selected=True, updated_at=now)
+        # The parent lock serialises selections and completions of one photo, so the
+        # partial unique constraint (one selected per photo) is never hit.
+        parent_lock(version)
+        siblings_of(version).filter(is_selected=True).update(is_selected=False, updated_at=now)
+        siblings_of(version).filter(pk=version.pk).update(is_selected=True, updated_at=now)
         version.is_selected = True
         audit(version, actor=actor, message="vybrána")
         status_changed_notify(version)
