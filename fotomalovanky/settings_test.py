@@ -9,7 +9,10 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from .settings import *  # noqa: F403
-from .settings import DATA_DIR, DATABASES
+from .settings import DATA_DIR, DATABASES, INSTALLED_APPS
+
+# A throw-away kind of version (tests/throwaway/), declared by the test that uses it.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.throwaway"]
 
 # Unit tests use the in-memory layer; integration tests switch to the real Redis layer.
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -2,8 +2,9 @@
 
 Admin actions, staff pages, the JSON API, tasks and commands all call these.
 
-- `versions`: numbering, validation, new versions for an image or a whole order,
-  retry, selection (what staff and the API ask for).
+- `versions`: numbering, creating and starting a version of any kind, validation, new
+  versions for an image or a whole order, retry, selection (what staff and the API ask
+  for).
 - `coloring`, `svg`: the work of one version, called by the tasks.
 - `recovery`: the failure handler of every task and the recovery sweep.
 - `state`: conditional-UPDATE transitions, completion, events and audit (internal).
@@ -23,9 +24,11 @@ from .versions import (
     svg_generate,
     svg_settings_validate,
     svg_version_create,
+    version_create,
     version_number_allocate,
     version_retry,
     version_select,
+    version_start,
 )
 
 __all__ = [
@@ -43,8 +46,10 @@ __all__ = [
     "svg_settings_validate",
     "svg_vectorizer_run",
     "svg_version_create",
+    "version_create",
     "version_number_allocate",
     "version_retry",
     "version_select",
+    "version_start",
     "version_task_failed",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from numbers import Real
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Model, QuerySet
@@ -46,20 +47,32 @@ def version_number_allocate(*, kind: VersionKind, parent_id: int) -> int:
 
 
 @transaction.atomic
+def version_create(*, kind: VersionKind, parent: Model, **fields: Any) -> Any:
+    """Create the parent's next version of `kind` in its default status (`queued`), with
+    `fields`. Race-free numbering. Only the row: no validation, no task (see
+    `version_start`)."""
+    number = version_number_allocate(kind=kind, parent_id=parent.pk)
+    return kind.model._default_manager.create(**{kind.parent: parent}, version=number, **fields)
+
+
+def version_start(version: Version, *, actor: str, note: str) -> None:
+    """Announce a new version (audit row, live events) and queue its first step, all
+    after the current transaction commits."""
+    audit(version, actor=actor, message=note)
+    status_changed_notify(version)
+    _order_notify(version)
+    version_start_enqueue(version)
+
+
 def coloring_version_create(
     *, image: Image, megapixels: float = 1.0, steps: int = 4, backend: str = ""
 ) -> ColoringVersion:
-    """Create the image's next colouring version in `queued`. Race-free numbering.
-
-    Only the row: no validation, no task (see `coloring_generate`).
-    """
-    number = version_number_allocate(kind=COLORING, parent_id=image.pk)
-    return ColoringVersion.objects.create(
-        image=image, version=number, megapixels=megapixels, steps=steps, backend=backend
+    """Create the image's next colouring version in `queued` (see `version_create`)."""
+    return version_create(  # type: ignore[no-any-return]  # COLORING's model
+        kind=COLORING, parent=image, megapixels=megapixels, steps=steps, backend=backend
     )
 
 
-@transaction.atomic
 def svg_version_create(
     *,
     image: Image,
@@ -68,15 +81,11 @@ def svg_version_create(
     group_by: str = "color",
     backend: str = "",
 ) -> SvgVersion:
-    """Create the image's next SVG version in `queued`. Race-free numbering.
-
-    Only the row: no validation, no task (see `svg_generate`).
-    """
-    number = version_number_allocate(kind=SVG, parent_id=image.pk)
-    return SvgVersion.objects.create(
-        image=image,
+    """Create the image's next SVG version in `queued` (see `version_create`)."""
+    return version_create(  # type: ignore[no-any-return]  # SVG's model
+        kind=SVG,
+        parent=image,
         coloring_version=coloring_version,
-        version=number,
         shape_stacking=shape_stacking,
         group_by=group_by,
         backend=backend,
@@ -141,9 +150,7 @@ def _coloring_start(image: Image, megapixels: float, steps: int, actor: str) -> 
     version = coloring_version_create(
         image=image, megapixels=megapixels, steps=steps, backend=backend
     )
-    version.image = image
-    audit(version, actor=actor, message=f"nová ({megapixels:g} MP, {steps} kroků, {backend})")
-    _created_notify(version)
+    version_start(version, actor=actor, note=f"nová ({megapixels:g} MP, {steps} kroků, {backend})")
     return version
 
 
@@ -206,9 +213,7 @@ def _svg_start(
         group_by=grouping,
         backend=backend,
     )
-    version.image = image
-    audit(version, actor=actor, message=f"nové z omalovánky v{source.version} ({backend})")
-    _created_notify(version)
+    version_start(version, actor=actor, note=f"nové z omalovánky v{source.version} ({backend})")
     return version
 
 
@@ -233,12 +238,6 @@ def order_svg_generate(
             _svg_start(image, sources[image.usable_coloring_id], stacking, grouping, actor)
             for image in images
         ]
-
-
-def _created_notify(version: Version) -> None:
-    status_changed_notify(version)
-    _order_notify(version)
-    version_start_enqueue(version)
 
 
 def _order_notify(version: Version) -> None:
