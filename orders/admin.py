@@ -73,7 +73,7 @@ class LineItemInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ("created_at", "actor", "message")
+    fields = ("created_at", "actor", "message", "from_status", "to_status")
     readonly_fields = fields
     show_change_link = False
 

@@ -154,7 +154,12 @@ class Image(models.Model):
 
 
 class OrderEvent(models.Model):
-    """The audit trail: who or what changed an order or one of its photos, and how."""
+    """The order's history: who or what changed the order or one of its photos, and how.
+
+    A change of the order's status is also kept as data (`from_status` → `to_status`,
+    with `note`), so that steps can be shown, filtered and undone; other events (a
+    version finished, a sync was asked for) carry only their `message`.
+    """
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="events", verbose_name="objednávka"
@@ -162,11 +167,22 @@ class OrderEvent(models.Model):
     created_at = models.DateTimeField("čas", default=timezone.now, db_index=True)
     actor = models.CharField("kdo", max_length=150)
     message = models.TextField("co")
+    from_status = models.CharField("z", max_length=20, choices=Order.Status.choices, blank=True)
+    to_status = models.CharField("na", max_length=20, choices=Order.Status.choices, blank=True)
+    note = models.TextField("poznámka", blank=True)
 
     class Meta:
         verbose_name = "událost"
         verbose_name_plural = "události"
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # "When did this order last enter status X" (the lifecycle's steps and undo).
+            models.Index(fields=["order", "to_status", "-created_at"], name="order_event_to_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor}: {self.message}"
+
+    @property
+    def is_transition(self) -> bool:
+        return bool(self.to_status)

@@ -68,22 +68,27 @@ def order_status_set(
 ) -> bool:
     """Move an order to `status` if it is currently in one of `expected` (any when None).
 
-    A conditional UPDATE, so two workers never both "win" the same transition. Returns
-    whether the order changed; when it did, the change is logged and announced (after
-    commit).
+    The row is locked while its current status is read, so two workers never both "win"
+    the same transition. Returns whether the order changed; when it did, the transition
+    is recorded as data (from, to, who, note) and announced after commit.
     """
-    rows = Order.objects.filter(pk=order_id)
+    rows = Order.objects.select_for_update().filter(pk=order_id)
     if expected is not None:
         rows = rows.filter(status__in=list(expected))
-    changed = rows.update(status=status, status_message=message, updated_at=timezone.now())
-    if not changed:
+    current = rows.values_list("status", "order_number").first()
+    if current is None:
         return False
-    number = Order.objects.values_list("order_number", flat=True).get(pk=order_id)
-    label = Order.Status(status).label
-    order_event_log(
+    previous, number = current
+    Order.objects.filter(pk=order_id).update(
+        status=status, status_message=message, updated_at=timezone.now()
+    )
+    OrderEvent.objects.create(
         order_id=order_id,
         actor=actor,
-        message=f"Stav: {label}" + (f" – {message}" if message else ""),
+        message=f"Stav: {Order.Status(status).label}" + (f" – {message}" if message else ""),
+        from_status=previous,
+        to_status=status,
+        note=message,
     )
     order_changed_notify(order_id=order_id, order_number=number)
     return True
