@@ -2,6 +2,9 @@
 
 "In progress" is each kind's `in_progress` (`processing.kinds`) here as everywhere (the
 old system had three different definitions of it).
+Where a photo stands with each kind (`State`) and whether it is eligible for a new
+version are SQL expressions defined here once (`images_with_states`); the services
+filter on them, progress counts them, and the pages read them off the rows they load.
 Counts come from aggregate queries, never from a loop over rows.
 """
 
@@ -9,18 +12,58 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from orders.models import Image
 
 from .kinds import COLORING, SVG, VersionKind
-from .models import ColoringVersion, SvgVersion, VersionBase, VersionStatus
+from .models import ColoringVersion, VersionStatus
 
 DONE = VersionStatus.COMPLETED
 
 
-def _versions(model: type[VersionBase], **filters: object) -> Exists:
-    return Exists(model._default_manager.filter(image=OuterRef("pk"), **filters))
+class State(models.TextChoices):
+    """Where one photo stands with one kind: what progress counts and eligibility read."""
+
+    COMPLETED = "completed", "hotovo"  # has a completed version
+    IN_PROGRESS = "in_progress", "zpracovává se"  # none completed, one in progress
+    ERROR = "error", "chyba"  # neither, and one failed
+    NONE = "none", "nic"  # no version yet
+
+
+COUNTED = (State.COMPLETED, State.IN_PROGRESS, State.ERROR)  # KindProgress's fields
+
+# A photo with nothing completed or running of a kind may get a new version of it from
+# the order-level buttons (a failed one is tried anew).
+STARTABLE_STATES = (State.NONE, State.ERROR)
+
+
+def _versions(kind: VersionKind, **filters: object) -> Exists:
+    return Exists(kind.model._default_manager.filter(image=OuterRef("pk"), **filters))
+
+
+def kind_state(kind: VersionKind) -> Case:
+    """The `State` of each photo for `kind`, as an SQL expression (the one definition)."""
+    return Case(
+        When(_versions(kind, status=DONE), then=Value(State.COMPLETED)),
+        When(_versions(kind, status__in=kind.in_progress), then=Value(State.IN_PROGRESS)),
+        When(_versions(kind, status=VersionStatus.ERROR), then=Value(State.ERROR)),
+        default=Value(State.NONE),
+        output_field=models.CharField(),
+    )
 
 
 def usable_coloring_subquery() -> Subquery:
@@ -30,19 +73,47 @@ def usable_coloring_subquery() -> Subquery:
     return Subquery(completed.order_by("-is_selected", "-version").values("pk")[:1])
 
 
+def images_with_states(images: QuerySet[Image]) -> QuerySet[Image]:
+    """`images` annotated with what eligibility and progress are decided from:
+
+    - `coloring_state`, `svg_state`: a `State` each;
+    - `usable_coloring_id`: the colouring a new SVG is made from (or NULL);
+    - `coloring_eligible`, `svg_eligible`: whether the order-level buttons would start a
+      new colouring / SVG for the photo.
+
+    The pages read these same annotations, so they never restate a rule in Python.
+    """
+    downloaded = Q(downloaded_at__isnull=False) & ~Q(file="")
+    return images.annotate(
+        coloring_state=kind_state(COLORING),
+        svg_state=kind_state(SVG),
+        usable_coloring_id=usable_coloring_subquery(),
+    ).annotate(
+        coloring_eligible=ExpressionWrapper(
+            downloaded & Q(coloring_state__in=STARTABLE_STATES), output_field=BooleanField()
+        ),
+        svg_eligible=ExpressionWrapper(
+            Q(usable_coloring_id__isnull=False) & Q(svg_state__in=STARTABLE_STATES),
+            output_field=BooleanField(),
+        ),
+    )
+
+
 def image_usable_coloring(*, image_id: int) -> ColoringVersion | None:
     """The colouring a new SVG of this image is made from, or None."""
     completed = ColoringVersion.objects.filter(image_id=image_id, status=DONE)
     return completed.order_by("-is_selected", "-version").first()
 
 
+def _order_images(order_id: int) -> QuerySet[Image]:
+    return images_with_states(Image.objects.filter(line_item__order_id=order_id))
+
+
 def coloring_eligible_images(*, order_id: int) -> QuerySet[Image]:
     """Downloaded images of the order with neither a completed nor an in-progress colouring."""
     return (
-        Image.objects.filter(line_item__order_id=order_id, downloaded_at__isnull=False)
-        .exclude(file="")
-        .exclude(_versions(ColoringVersion, status=DONE))
-        .exclude(_versions(ColoringVersion, status__in=COLORING.in_progress))
+        _order_images(order_id)
+        .filter(coloring_eligible=True)
         .select_related("line_item__order")
         .order_by("line_item__position", "position")
     )
@@ -54,11 +125,8 @@ def svg_eligible_images(*, order_id: int) -> QuerySet[Image]:
     Each image carries `usable_coloring_id`, the colouring its SVG is made from.
     """
     return (
-        Image.objects.filter(line_item__order_id=order_id)
-        .annotate(usable_coloring_id=usable_coloring_subquery())
-        .filter(usable_coloring_id__isnull=False)
-        .exclude(_versions(SvgVersion, status=DONE))
-        .exclude(_versions(SvgVersion, status__in=SVG.in_progress))
+        _order_images(order_id)
+        .filter(svg_eligible=True)
         .select_related("line_item__order")
         .order_by("line_item__position", "position")
     )
@@ -105,7 +173,7 @@ def _czech_errors(count: int) -> str:
 
 
 def order_progress(*, order_id: int) -> OrderProgress:
-    """Per-kind progress of an order's images, in two aggregate queries."""
+    """Per-kind progress of an order's images, in one aggregate query per kind."""
     return OrderProgress(
         coloring=_kind_progress(order_id, COLORING, "Omalovánky"),
         svg=_kind_progress(order_id, SVG, "SVG"),
@@ -113,13 +181,20 @@ def order_progress(*, order_id: int) -> OrderProgress:
 
 
 def _kind_progress(order_id: int, kind: VersionKind, label: str) -> KindProgress:
-    done = Q(_versions(kind.model, status=DONE))
-    busy = Q(_versions(kind.model, status__in=kind.in_progress))
-    failed = Q(_versions(kind.model, status=VersionStatus.ERROR))
-    counts = Image.objects.filter(line_item__order_id=order_id).aggregate(
+    images = Image.objects.filter(line_item__order_id=order_id).annotate(state=kind_state(kind))
+    counts = images.aggregate(
         total=Count("pk"),
-        completed=Count("pk", filter=done),
-        in_progress=Count("pk", filter=~done & busy),
-        error=Count("pk", filter=~done & ~busy & failed),
+        **{state: Count("pk", filter=Q(state=state)) for state in COUNTED},
     )
     return KindProgress(label=label, **counts)
+
+
+def progress_from_states(states: list[str], label: str) -> KindProgress:
+    """The same counts from photos' states already at hand (annotated rows of a page)."""
+    return KindProgress(
+        label=label,
+        total=len(states),
+        completed=states.count(State.COMPLETED),
+        in_progress=states.count(State.IN_PROGRESS),
+        error=states.count(State.ERROR),
+    )
