@@ -49,8 +49,8 @@ def line_art(data: bytes, *, megapixels: float) -> bytes:
         ink = cv2.dilate(ink, np.ones((2, 2), np.uint8))
     page = np.where(ink > 0, 0, 255).astype(np.uint8)
     if page.shape != (height, width):
-        page = cv2.resize(page, (width, height), interpolation=cv2.INTER_LINEAR)
-        page = np.where(page < 160, 0, 255).astype(np.uint8)
+        scaled = cv2.resize(page, (width, height), interpolation=cv2.INTER_LINEAR)
+        page = np.where(scaled < 160, 0, 255).astype(np.uint8)
     ok, encoded = cv2.imencode(".png", page, [cv2.IMWRITE_PNG_COMPRESSION, 6])
     if not ok:  # pragma: no cover - OpenCV encodes any 8-bit greyscale array
         raise RuntimeError("OpenCV could not encode the page as PNG")
