@@ -1,4 +1,4 @@
-"""The layering rules of STYLE §1 and the size limit of §11, read from the source with `ast`.
+"""The layers of the project and a size limit on functions, read from the source with `ast`.
 
 Layers point down only: the interface (the project package `fotomalovanky`, each app's
 admin and management commands) → `shopify_sync`, `processing` → `orders` → `common`,

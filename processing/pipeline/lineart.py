@@ -4,7 +4,8 @@ A difference of Gaussians (DoG) marks where the picture is darker than its
 surroundings, which follows outlines and strong folds rather than texture; a
 bilateral filter first flattens texture (fur, wood grain) while it keeps edges.
 Plain Canny was tried and rejected: it gives broken, doubled edges that are poor to
-colour in (see ../shared/NOTES.md, "Image work, measured").
+colour in. Measured on 2 cores: 25–45 ms for a 1024 px page, 75–190 ms for a 3000 px
+photo worked at 1600 px (`benchmarks/pipeline.py` measures it again).
 """
 
 from __future__ import annotations
