@@ -164,67 +164,60 @@ def run_app() -> int:
     env = configured_env()
     data_dir = (BASE_DIR / (env.get("DATA_DIR") or "data")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    python = sys.executable
+    bindir = Path(sys.executable).parent
     with supervised(env) as sup:
         if not env.get("REDIS_URL"):
-            port = int(env.get("EMBEDDED_REDIS_PORT", "6390"))
-            env["REDIS_URL"] = start_redis(sup, port, data_dir / "redis", persist=True)
+            redis_port = int(env.get("EMBEDDED_REDIS_PORT", "6390"))
+            env["REDIS_URL"] = start_redis(sup, redis_port, data_dir / "redis", persist=True)
             log(f"embedded Redis at {env['REDIS_URL']}")
-        sup.run([python, "manage.py", "migrate", "--noinput"])
-        sup.run([python, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"])
-        sup.run([python, "manage.py", "ensure_admin"])
+        prepare_database_and_files(sup)
         host, port = env.get("WEB_HOST", "127.0.0.1"), env.get("WEB_PORT", "8000")
-        bindir = Path(python).parent
         sup.start(
             "web",
             [str(bindir / "daphne"), "-b", host, "-p", port, "fotomalovanky.asgi:application"],
         )
-        # Two workers: "io" tasks mostly wait on the network (RunPod polls are short and
-        # many), "cpu" tasks are image filters that would only compete for the cores.
-        celery_worker = [str(bindir / "celery"), "-A", "fotomalovanky", "worker", "-l", "INFO"]
-        sup.start(
-            "worker_io",
-            [
-                *celery_worker,
-                "-n",
-                "io@%h",
-                "-Q",
-                "io",
-                "-c",
-                env.get("WORKER_IO_CONCURRENCY", "4"),
-            ],
-        )
-        sup.start(
-            "worker_cpu",
-            [
-                *celery_worker,
-                "-n",
-                "cpu@%h",
-                "-Q",
-                "cpu",
-                "-c",
-                env.get("WORKER_CPU_CONCURRENCY", "1"),
-            ],
-        )
-        sup.start(
-            "beat",
-            [
-                str(bindir / "celery"),
-                "-A",
-                "fotomalovanky",
-                "beat",
-                "-l",
-                "INFO",
-                "-s",
-                str(data_dir / "celerybeat-schedule"),
-            ],
-        )
+        start_workers(sup, env, bindir)
+        start_beat(sup, bindir, data_dir)
         log(f"Fotomalovánky Admin runs at http://{host}:{port}/ — Ctrl-C stops everything")
-        while (exited := sup.first_exited()) is None:
-            time.sleep(0.5)
-        log(f"{exited[0]} exited with code {exited[1]}; stopping the rest")
+        name, code = wait_for_first_exit(sup)
+        log(f"{name} exited with code {code}; stopping the rest")
         return 1
     return 0
+
+
+def prepare_database_and_files(sup: Supervisor) -> None:
+    for command in (
+        ["migrate", "--noinput"],
+        ["collectstatic", "--noinput", "--verbosity", "0"],
+        ["ensure_admin"],
+    ):
+        sup.run([sys.executable, "manage.py", *command])
+
+
+def start_workers(sup: Supervisor, env: dict[str, str], bindir: Path) -> None:
+    # Two workers: "io" tasks mostly wait on the network (RunPod polls are short and
+    # many), "cpu" tasks are image filters that would only compete for the cores.
+    celery_worker = [str(bindir / "celery"), "-A", "fotomalovanky", "worker", "-l", "INFO"]
+    for queue, default_concurrency in (("io", "4"), ("cpu", "1")):
+        concurrency = env.get(f"WORKER_{queue.upper()}_CONCURRENCY", default_concurrency)
+        sup.start(
+            f"worker_{queue}",
+            [*celery_worker, "-n", f"{queue}@%h", "-Q", queue, "-c", concurrency],
+        )
+
+
+def start_beat(sup: Supervisor, bindir: Path, data_dir: Path) -> None:
+    schedule = str(data_dir / "celerybeat-schedule")
+    sup.start(
+        "beat",
+        [str(bindir / "celery"), "-A", "fotomalovanky", "beat", "-l", "INFO", "-s", schedule],
+    )
+
+
+def wait_for_first_exit(sup: Supervisor) -> tuple[str, int]:
+    while (exited := sup.first_exited()) is None:
+        time.sleep(0.5)
+    return exited
 
 
 def run_with_redis(commands: list[list[str]]) -> int:

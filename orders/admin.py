@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -119,7 +120,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="Položky", ordering="item_count")
     def item_count(self, obj: Order) -> int:
-        return obj.item_count  # type: ignore[attr-defined]
+        return obj.item_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="Stav platby", ordering="payment_status")
     def payment_badge(self, obj: Order) -> SafeString:
@@ -167,8 +168,8 @@ class OrderAdmin(admin.ModelAdmin):
         request: HttpRequest,
         object_id: str,
         form_url: str = "",
-        extra_context: dict | None = None,
-    ):  # type: ignore[no-untyped-def]
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         order = self.get_object(request, object_id)
         live = reverse("orders:detail", args=[order.number]) if order else ""
         return super().change_view(

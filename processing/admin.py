@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -14,16 +14,17 @@ from orders.badges import version_status_badge
 
 from . import services
 from .errors import ProcessingError
-from .models import ColoringVersion, SvgVersion, VersionBase
+from .models import ColoringVersion, SvgVersion
 
 VERSION_TIMES = ("created_at", "started_at", "completed_at", "updated_at")
+Version = ColoringVersion | SvgVersion
 
 
 class VersionAdmin(admin.ModelAdmin):
     list_filter = ("status", "backend", "is_selected")
     search_fields = ("image__line_item__order__order_number",)
     list_select_related = ("image__line_item__order",)
-    raw_id_fields = ("image",)
+    raw_id_fields: ClassVar[tuple[str, ...]] = ("image",)
     date_hierarchy = "created_at"
     list_per_page = 100
     actions = ("retry", "select")
@@ -56,15 +57,15 @@ class VersionAdmin(admin.ModelAdmin):
         self.message_user(request, f"{done}: {count}.")
 
     @admin.display(description="Objednávka", ordering="image__line_item__order__order_number")
-    def order_number(self, obj: VersionBase) -> str:
-        return obj.image.line_item.order.order_number  # type: ignore[attr-defined]
+    def order_number(self, obj: Version) -> str:
+        return obj.image.line_item.order.order_number
 
     @admin.display(description="Stav", ordering="status")
-    def status_badge(self, obj: VersionBase) -> SafeString:
-        return version_status_badge(obj.status, obj.get_status_display())  # type: ignore[attr-defined]
+    def status_badge(self, obj: Version) -> SafeString:
+        return version_status_badge(obj.status, obj.get_status_display())
 
     @admin.display(description="Chyba")
-    def short_error(self, obj: VersionBase) -> str:
+    def short_error(self, obj: Version) -> str:
         message = obj.error_message
         return message if len(message) <= 80 else message[:79] + "…"
 

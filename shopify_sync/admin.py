@@ -60,8 +60,10 @@ class ShopifyWebhookEventAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ShopifyWebhookEvent]:
         qs = super().get_queryset(request)
+        match = request.resolver_match
         # Payloads are large; the list never shows them.
-        return qs.defer("payload") if request.resolver_match.url_name.endswith("changelist") else qs
+        in_list = match is not None and (match.url_name or "").endswith("changelist")
+        return qs.defer("payload") if in_list else qs
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

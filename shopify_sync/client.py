@@ -156,7 +156,7 @@ class ShopifyClient:
         return backoff * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
 
     def _map_error(self, exc: Exception) -> ShopifyError:
-        headers = self.transport.response_headers or {}
+        headers: Mapping[str, str] = self.transport.response_headers or {}
         if isinstance(exc, TransportServerError):
             return http_error(exc.code, headers, self.url)
         if isinstance(exc, TransportQueryError):

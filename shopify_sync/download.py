@@ -88,7 +88,7 @@ def resolve_checked(host: str, port: int) -> list[tuple[Any, ...]]:
     except socket.gaierror as exc:
         raise PhotoDownloadError(f"Server {host} neexistuje ({exc.strerror}).") from exc
     for info in infos:
-        reason = address_refusal(info[4][0])
+        reason = address_refusal(str(info[4][0]))  # an IP address: AF_INET and AF_INET6 only
         if reason:
             raise UnsafeAddressError(f"{host} vede na {info[4][0]}, {reason}")
     return infos
@@ -99,7 +99,7 @@ def _connect_checked(conn: HTTPConnection) -> socket.socket:
     for family, kind, proto, _, address in resolve_checked(conn._dns_host, conn.port):
         sock = socket.socket(family, kind, proto)
         try:
-            sock.settimeout(conn.timeout)  # type: ignore[arg-type]
+            sock.settimeout(conn.timeout)
             sock.connect(address)
             return sock
         except OSError as exc:

@@ -19,18 +19,19 @@ from celery import shared_task
 from . import services
 from .errors import ShopifyTransientError
 
-RETRY = {
-    "bind": True,
-    "acks_late": True,
-    "autoretry_for": (ShopifyTransientError,),
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+# One policy for every task that calls Shopify (see above); a decorator, reused.
+shopify_task = shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(ShopifyTransientError,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+)
 
 
-@shared_task(**RETRY)
+@shopify_task
 def webhook_process(self: Any, event_id: int) -> str:
     return services.webhook_process(event_id=event_id)
 
@@ -40,12 +41,12 @@ def webhooks_drain(self: Any) -> str:
     return f"applied={services.webhooks_drain()}"
 
 
-@shared_task(**RETRY)
+@shopify_task
 def order_sync(self: Any, order_id: int, actor: str = "system") -> str:
     return services.order_sync(order_id=order_id, actor=actor)
 
 
-@shared_task(**RETRY)
+@shopify_task
 def orders_fetch(self: Any, limit: int = 20, actor: str = "system") -> str:
     counts = services.orders_fetch(limit=limit, actor=actor)
     return f"imported={counts.imported} updated={counts.updated} failed={counts.failed}"

@@ -17,7 +17,7 @@ from tests.fakes.photos import PROXY_PASSWORD, PROXY_USER, FakePhotoHost
 from tests.fakes.server import running
 from tests.fakes.shopify import FakeShopify
 
-# Copies of ../shared/testdata/photos (public domain and CC0; see the README beside them).
+# Public domain and CC0 photos, each with its source and licence in the README beside them.
 PHOTOS = Path(__file__).resolve().parent / "fixtures" / "photos"
 
 _real_connect = socket.socket.connect

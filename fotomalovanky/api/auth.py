@@ -21,7 +21,7 @@ import jwt
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
@@ -102,7 +102,7 @@ def api_token_claims(*, token: str) -> dict[str, Any]:
         raise ApiAuthError(f"Neplatný token ({exc.__class__.__name__}).") from exc
 
 
-def api_token_authenticate(*, token: str) -> tuple[AbstractBaseUser, dict[str, Any]]:
+def api_token_authenticate(*, token: str) -> tuple[User, dict[str, Any]]:
     """The staff member a valid token speaks for, and the token's claims.
 
     Raises ApiAuthError: 401 for an invalid or expired token or an unknown or inactive
@@ -117,20 +117,20 @@ def api_token_authenticate(*, token: str) -> tuple[AbstractBaseUser, dict[str, A
     return user, claims
 
 
-def api_token_user(*, token: str) -> AbstractBaseUser:
+def api_token_user(*, token: str) -> User:
     """The staff member a valid token speaks for; ApiAuthError as above."""
     return api_token_authenticate(token=token)[0]
 
 
-def session_staff_user(request: HttpRequest) -> AbstractBaseUser | None:
+def session_staff_user(request: HttpRequest) -> User | None:
     """The logged-in staff member of a browser session, or None without a login.
 
     Raises ApiAuthError (403) when the user is not staff or an unsafe request lacks its
     CSRF token: a session cookie is sent by the browser on its own, so without the
     token another site could make the browser act for the user.
     """
-    user = getattr(request, "user", AnonymousUser())
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)  # None without AuthenticationMiddleware
+    if user is None or not user.is_authenticated:
         return None
     if check_csrf(request) is not None:
         raise ApiAuthError("Chybí nebo nesedí CSRF token (hlavička X-CSRFToken).", status=403)
@@ -141,13 +141,13 @@ def session_staff_user(request: HttpRequest) -> AbstractBaseUser | None:
 
 def actor(request: HttpRequest) -> str:
     """Who acts, for the audit trail: "api:<username>"."""
-    return f"api:{request.auth.get_username()}"  # type: ignore[attr-defined]
+    return f"api:{request.auth.get_username()}"  # type: ignore[attr-defined]  # set by ninja's auth
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <JWT>`; a header with a bad token is refused outright."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser:
+    def authenticate(self, request: HttpRequest, token: str) -> User:
         return api_token_user(token=token)
 
 
@@ -161,7 +161,7 @@ class StaffSessionAuth(APIKeyCookie):
         # session_staff_user): an anonymous request is "not authenticated" (401).
         return request.COOKIES.get(self.param_name)
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         return session_staff_user(request)
 
 
@@ -194,4 +194,4 @@ def staff_or_token_required(view: View) -> View:
             return error_response(exc)
         return view(request, *args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # wraps() keeps the view's signature

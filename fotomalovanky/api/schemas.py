@@ -1,4 +1,4 @@
-"""Shapes of the API: the seed's (reference §10), plus what the new system knows more.
+"""Shapes of the API: the seed's field names and nesting, plus what the new system knows more.
 
 Added to the seed's fields: status labels (Czech), `error_message`, `is_selected`,
 `backend`, the version timestamps, and the staff-only URLs of stored files (absolute;

@@ -7,6 +7,8 @@ Http404 with a Czech sentence, which the API answers as `{"detail": ...}`.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
@@ -16,6 +18,8 @@ from processing.models import ColoringVersion, SvgVersion
 
 IMAGE_NOT_FOUND = "Fotka nenalezena."
 VERSION_NOT_FOUND = "Verze nenalezena."
+
+V = TypeVar("V", ColoringVersion, SvgVersion)
 
 
 def images_with_versions() -> QuerySet[Image]:
@@ -70,9 +74,7 @@ def image_versions(*, image_id: int, model: type[ColoringVersion] | type[SvgVers
     return list(model.objects.filter(image_id=image_id).order_by("version"))
 
 
-def version_get(
-    *, version_id: int, model: type[ColoringVersion] | type[SvgVersion]
-) -> ColoringVersion | SvgVersion:
+def version_get(*, version_id: int, model: type[V]) -> V:
     """A version with its image, line item and order (what the services need)."""
     version = model.objects.select_related("image__line_item__order").filter(pk=version_id).first()
     if version is None:

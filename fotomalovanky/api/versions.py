@@ -12,22 +12,23 @@ from . import selectors
 from .auth import actor
 from .params import ImageId, VersionId
 from .schemas import ColoringVersionOut, StatusOut, SvgVersionOut, responses
+from .selectors import V
 
 router = Router(tags=["versions"])
 
-Model = type[ColoringVersion] | type[SvgVersion]
 
-
-def _retry(request: HttpRequest, model: Model, version_id: int) -> ColoringVersion | SvgVersion:
+def _retry(request: HttpRequest, model: type[V], version_id: int) -> V:
     version = selectors.version_get(version_id=version_id, model=model)
-    return version_retry(image=version.image, version=version, actor=actor(request))
+    retried = version_retry(image=version.image, version=version, actor=actor(request))
+    assert isinstance(retried, model)  # the service gives back the version it was given
+    return retried
 
 
-def _select(request: HttpRequest, model: Model, image_id: int, version_id: int) -> dict[str, str]:
+def _select(request: HttpRequest, model: type[V], image_id: int, version_id: int) -> dict[str, str]:
     image = selectors.image_get(image_id=image_id)
     version = selectors.version_get(version_id=version_id, model=model)
-    version = version_select(image=image, version=version, actor=actor(request))
-    return {"status": "ok", "message": f"{version} je vybraná."}
+    selected = version_select(image=image, version=version, actor=actor(request))
+    return {"status": "ok", "message": f"{selected} je vybraná."}
 
 
 @router.post(

@@ -4,7 +4,8 @@ A difference of Gaussians (DoG) marks where the picture is darker than its
 surroundings, which follows outlines and strong folds rather than texture; a
 bilateral filter first flattens texture (fur, wood grain) while it keeps edges.
 Plain Canny was tried and rejected: it gives broken, doubled edges that are poor to
-colour in (see ../shared/NOTES.md, "Image work, measured").
+colour in. Measured on 2 cores: 25–45 ms for a 1024 px page, 75–190 ms for a 3000 px
+photo worked at 1600 px (`benchmarks/pipeline.py` measures it again).
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def line_art(data: bytes, *, megapixels: float) -> bytes:
         ink = cv2.dilate(ink, np.ones((2, 2), np.uint8))
     page = np.where(ink > 0, 0, 255).astype(np.uint8)
     if page.shape != (height, width):
-        page = cv2.resize(page, (width, height), interpolation=cv2.INTER_LINEAR)
-        page = np.where(page < 160, 0, 255).astype(np.uint8)
+        scaled = cv2.resize(page, (width, height), interpolation=cv2.INTER_LINEAR)
+        page = np.where(scaled < 160, 0, 255).astype(np.uint8)
     ok, encoded = cv2.imencode(".png", page, [cv2.IMWRITE_PNG_COMPRESSION, 6])
     if not ok:  # pragma: no cover - OpenCV encodes any 8-bit greyscale array
         raise RuntimeError("OpenCV could not encode the page as PNG")

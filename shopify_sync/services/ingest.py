@@ -178,9 +178,14 @@ def _photo_url_changed(order: Order, image: Image, url: str, actor: str) -> str:
 
 
 def _forget_download(image: Image) -> None:
-    names = [f.name for f in (image.file, image.preview) if f]
+    names = [f.name for f in (image.file, image.preview) if f.name]
+
+    def delete_files() -> None:
+        for name in names:
+            default_storage.delete(name)
+
     # Files go only once the new state is committed, so a rollback loses nothing.
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names], robust=True)
+    transaction.on_commit(delete_files, robust=True)
     image.file = image.preview = ""
     image.content_type = image.sha256 = image.download_error = ""
     image.size = image.width = image.height = image.downloaded_at = None

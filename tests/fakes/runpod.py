@@ -1,4 +1,4 @@
-"""A fake RunPod serverless endpoint (reference §14.2), scriptable per job.
+"""A fake RunPod serverless endpoint (`/run`, `/status/{id}`, `/cancel/{id}`), scriptable per job.
 
     fake = FakeRunPod().start()
     settings.RUNPOD_API_URL = fake.api_url      # …/v2

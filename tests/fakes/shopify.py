@@ -1,4 +1,4 @@
-"""A fake Shopify: the Admin GraphQL endpoint (built from reference §14.1) and a webhook sender.
+"""A fake Shopify: the Admin GraphQL endpoint and a webhook sender.
 
 The GraphQL fake dispatches on `operationName` (ListRecentOrders, GetOrderDetails),
 requires X-Shopify-Access-Token, paginates orders and line items with cursors, and

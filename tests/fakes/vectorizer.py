@@ -1,4 +1,4 @@
-"""A fake Vectorizer.ai `/api/v1/vectorize` (reference §14.3).
+"""A fake Vectorizer.ai `/api/v1/vectorize` (multipart POST, HTTP Basic auth).
 
     fake = FakeVectorizer().start()
     settings.VECTORIZER_URL = fake.endpoint_url
