@@ -14,7 +14,7 @@ import enum
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import models
 
@@ -33,6 +33,7 @@ from .models import (
 )
 
 TASKS = "processing.tasks."
+V = TypeVar("V", bound=VersionBase)
 
 
 class Resume(enum.StrEnum):
@@ -54,10 +55,10 @@ class Stale:
 
 
 @dataclass(frozen=True, eq=False)
-class VersionKind:
+class VersionKind(Generic[V]):
     name: str  # `status_type` in events, the kind in URLs and task failure handlers
     label: str  # Czech, for staff: "Omalovánka"
-    model: type[VersionBase]
+    model: type[V]
     parent: str  # the foreign key the version hangs from; numbers and selection are per parent
     order_path: str  # from the version to its order, as in select_related
     title: str  # how the audit trail names a version; `{v}` is the version
@@ -68,13 +69,13 @@ class VersionKind:
     event_type: str
     event_extra: Mapping[str, str] = field(default_factory=dict)
     retry_reset: Mapping[str, Any] = field(default_factory=dict)  # cleared by a retry
-    abandon: Callable[[Any], None] | None = None  # before failing: stop what still runs
+    abandon: Callable[[V], None] | None = None  # before failing: stop what still runs
     related: tuple[str, ...] = ()  # loaded with the version besides its order
     auto_select: bool = True  # a completed version becomes the selected one if none is
 
     @property
     def status(self) -> type[models.TextChoices]:
-        return self.model.Status  # type: ignore[attr-defined, no-any-return]  # each kind's model
+        return self.model.Status  # type: ignore[attr-defined]  # each kind's model declares one
 
     @cached_property
     def in_progress(self) -> frozenset[str]:
@@ -83,39 +84,42 @@ class VersionKind:
 
     @cached_property
     def parent_model(self) -> type[models.Model]:
-        return self.model._meta.get_field(self.parent).related_model  # type: ignore[return-value]  # a ForeignKey
+        related = self.model._meta.get_field(self.parent).related_model
+        assert isinstance(related, type), f"{self.name}.{self.parent} is not a foreign key"
+        return related
 
     @property
     def parent_id_field(self) -> str:
         return f"{self.parent}_id"
 
-    def parent_id(self, version: VersionBase) -> int:
+    def parent_id(self, version: V) -> int:
         return int(getattr(version, self.parent_id_field))
 
-    def order_of(self, version: VersionBase) -> Order:
+    def order_of(self, version: V) -> Order:
         target: Any = version
         for name in self.order_path.split("__"):
             target = getattr(target, name)
-        return target  # type: ignore[no-any-return]  # the path ends at the order
+        assert isinstance(target, Order), f"{self.name}.{self.order_path} is not an order"
+        return target
 
-    def versions(self) -> models.QuerySet[Any]:
+    def versions(self) -> models.QuerySet[V]:
         """The kind's versions with their order (and what the kind also needs) joined."""
-        return self.model.objects.select_related(self.order_path, *self.related)  # type: ignore[attr-defined, no-any-return]  # the concrete model's manager
+        return self.model._default_manager.select_related(self.order_path, *self.related)
 
-    def load(self, version_id: int) -> Any:
+    def load(self, version_id: int) -> V:
         """The version with its parent and order, in one query; DoesNotExist if none."""
         return self.versions().get(pk=version_id)
 
-    def describe(self, version: VersionBase) -> str:
+    def describe(self, version: V) -> str:
         return self.title.format(v=version)
 
-    def file_path(self, version: VersionBase) -> str:
+    def file_path(self, version: V) -> str:
         return self.path.format(v=version)
 
-    def start_task(self, version: VersionBase) -> str:
+    def start_task(self, version: V) -> str:
         return self.start[version.backend]
 
-    def event(self, version: VersionBase) -> dict[str, Any]:
+    def event(self, version: V) -> dict[str, Any]:
         """The JSON event of a version's status (the seed's `image_status` for photos)."""
         return {
             "type": self.event_type,
@@ -127,10 +131,10 @@ class VersionKind:
         }
 
 
-KINDS: dict[str, VersionKind] = {}
+KINDS: dict[str, VersionKind[Any]] = {}
 
 
-def kind_declare(kind: VersionKind) -> VersionKind:
+def kind_declare(kind: VersionKind[V]) -> VersionKind[V]:
     """Make a kind known to everything that handles versions."""
     KINDS[kind.name] = kind
     return kind
@@ -141,7 +145,7 @@ def kind_forget(name: str) -> None:
     KINDS.pop(name, None)
 
 
-def kind_of(version: VersionBase | type[VersionBase]) -> VersionKind:
+def kind_of(version: VersionBase | type[VersionBase]) -> VersionKind[Any]:
     model = version if isinstance(version, type) else type(version)
     for kind in KINDS.values():
         if kind.model is model:
@@ -149,7 +153,7 @@ def kind_of(version: VersionBase | type[VersionBase]) -> VersionKind:
     raise LookupError(f"{model.__name__} is not a declared kind of version.")
 
 
-def kinds() -> Iterator[VersionKind]:
+def kinds() -> Iterator[VersionKind[Any]]:
     return iter(list(KINDS.values()))
 
 

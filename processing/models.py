@@ -70,10 +70,21 @@ class GroupBy(models.TextChoices):
     LAYER = "layer", "Podle vrstvy"
 
 
+def version_upload_to(version: VersionBase, filename: str) -> str:
+    """The version's fixed file path, as its kind declares it (`processing.kinds`)."""
+    # kinds imports this module for the models, so it is looked up at call time.
+    from processing.kinds import kind_of
+
+    return kind_of(version).file_path(version)
+
+
 class VersionBase(models.Model):
     """What a colouring and an SVG version share: number, status, timing, selection."""
 
     version = models.PositiveIntegerField("verze")
+    # Each kind's model overrides `status` with its own choices and default.
+    status = models.CharField("stav", max_length=24)
+    file = models.FileField("soubor", upload_to=version_upload_to, max_length=500, blank=True)
     backend = models.CharField("backend", max_length=16, choices=Backend.choices, blank=True)
     error_message = models.TextField("chybová zpráva", blank=True)
     # One line per notable event (errors, retries, resumptions), oldest first: the
@@ -92,8 +103,6 @@ class VersionBase(models.Model):
         abstract = True
         ordering = ["image", "version"]
 
-    status: str  # each kind's model declares the field with its own choices
-
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
@@ -103,21 +112,12 @@ class VersionBase(models.Model):
         return not self.is_final
 
 
-def version_upload_to(version: VersionBase, filename: str) -> str:
-    """The version's fixed file path, as its kind declares it (`processing.kinds`)."""
-    # kinds imports this module for the models, so it is looked up at call time.
-    from processing.kinds import kind_of
-
-    return kind_of(version).file_path(version)
-
-
 class ColoringVersion(VersionBase):
     Status = ColoringStatus
 
     image = models.ForeignKey(
         Image, on_delete=models.CASCADE, related_name="coloring_versions", verbose_name="fotka"
     )
-    file = models.FileField("soubor", upload_to=version_upload_to, max_length=500, blank=True)
     status = models.CharField(
         "stav", max_length=24, choices=ColoringStatus.choices, default=ColoringStatus.QUEUED
     )
@@ -164,7 +164,6 @@ class SvgVersion(VersionBase):
         related_name="svg_versions",
         verbose_name="zdrojová omalovánka",
     )
-    file = models.FileField("soubor", upload_to=version_upload_to, max_length=500, blank=True)
     status = models.CharField(
         "stav", max_length=24, choices=SvgStatus.choices, default=SvgStatus.QUEUED
     )

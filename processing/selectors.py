@@ -113,7 +113,7 @@ def coloring_eligible_images(*, order_id: int) -> QuerySet[Image]:
     """Downloaded images of the order with neither a completed nor an in-progress colouring."""
     return (
         _order_images(order_id)
-        .filter(coloring_eligible=True)
+        .filter(Q(coloring_eligible=True))
         .select_related("line_item__order")
         .order_by("line_item__position", "position")
     )
@@ -126,7 +126,7 @@ def svg_eligible_images(*, order_id: int) -> QuerySet[Image]:
     """
     return (
         _order_images(order_id)
-        .filter(svg_eligible=True)
+        .filter(Q(svg_eligible=True))
         .select_related("line_item__order")
         .order_by("line_item__position", "position")
     )
@@ -184,7 +184,7 @@ def _kind_progress(order_id: int, kind: VersionKind, label: str) -> KindProgress
     images = Image.objects.filter(line_item__order_id=order_id).annotate(state=kind_state(kind))
     counts = images.aggregate(
         total=Count("pk"),
-        **{state: Count("pk", filter=Q(state=state)) for state in COUNTED},
+        **{str(state): Count("pk", filter=Q(state=state)) for state in COUNTED},
     )
     return KindProgress(label=label, **counts)
 

@@ -38,12 +38,13 @@ def retry_countdown(countdown: float | None, exc: BaseException | None) -> float
 class ProcessingTask(Task):
     """Honours Retry-After (429/503 answers) on top of the exponential backoff."""
 
-    def retry(self, *args: Any, exc: BaseException | None = None, **options: Any) -> Any:
-        options["countdown"] = retry_countdown(options.get("countdown"), exc)
-        return super().retry(*args, exc=exc, **options)
+    def retry(  # type: ignore[override]  # Celery's own call passes only keywords
+        self, *, exc: Exception | None = None, countdown: float | None = None, **options: Any
+    ) -> Any:
+        return super().retry(exc=exc, countdown=retry_countdown(countdown, exc), **options)
 
 
-RETRY = {
+RETRY: dict[str, Any] = {
     "base": ProcessingTask,
     "bind": True,
     "acks_late": True,

@@ -18,6 +18,7 @@ RunPod flow and its guarantees:
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -156,7 +157,10 @@ def coloring_runpod_poll(*, version_id: int, poll_seq: int) -> str:
             return coloring_runpod_timeout(version)
         raise
     where = {"runpod_poll_seq": poll_seq}
-    timing = {"runpod_execution_ms": job.execution_ms, "runpod_delay_ms": job.delay_ms}
+    timing: dict[str, Any] = {
+        "runpod_execution_ms": job.execution_ms,
+        "runpod_delay_ms": job.delay_ms,
+    }
     if job.status in WAITING:
         # Checked after asking, so a job that finished just in time is still taken.
         if _deadline_passed(version):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from orders.models import OrderEvent
 from orders.services import order_changed_notify
 from processing.errors import ProcessingPermanentError, ProcessingTransientError
-from processing.kinds import VersionKind, kind_of
+from processing.kinds import V, VersionKind, kind_of
 from processing.models import FINAL_STATUSES, STARTABLE, VersionBase, VersionStatus
 from processing.signals import version_changed
 
@@ -35,7 +35,7 @@ MESSAGE_LIMIT = 2000
 Output = tuple[bytes, dict[str, Any]]
 
 
-def version_load(kind: VersionKind, version_id: int) -> Version:
+def version_load(kind: VersionKind[V], version_id: int) -> V:
     """The version with its parent and order (one query); DoesNotExist if none."""
     return kind.load(version_id)
 

@@ -20,7 +20,7 @@ from orders.models import Image, Order
 from orders.services import order_changed_notify
 from processing import selectors
 from processing.errors import ProcessingRuleError, ProcessingValidationError
-from processing.kinds import COLORING, SVG, VersionKind, kind_of
+from processing.kinds import COLORING, SVG, V, VersionKind, kind_of
 from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion, VersionStatus
 
 from .enqueue import version_start_enqueue
@@ -47,7 +47,7 @@ def version_number_allocate(*, kind: VersionKind, parent_id: int) -> int:
 
 
 @transaction.atomic
-def version_create(*, kind: VersionKind, parent: Model, **fields: Any) -> Any:
+def version_create(*, kind: VersionKind[V], parent: Model, **fields: Any) -> V:
     """Create the parent's next version of `kind` in its default status (`queued`), with
     `fields`. Race-free numbering. Only the row: no validation, no task (see
     `version_start`)."""
@@ -68,7 +68,7 @@ def coloring_version_create(
     *, image: Image, megapixels: float = 1.0, steps: int = 4, backend: str = ""
 ) -> ColoringVersion:
     """Create the image's next colouring version in `queued` (see `version_create`)."""
-    return version_create(  # type: ignore[no-any-return]  # COLORING's model
+    return version_create(
         kind=COLORING, parent=image, megapixels=megapixels, steps=steps, backend=backend
     )
 
@@ -82,7 +82,7 @@ def svg_version_create(
     backend: str = "",
 ) -> SvgVersion:
     """Create the image's next SVG version in `queued` (see `version_create`)."""
-    return version_create(  # type: ignore[no-any-return]  # SVG's model
+    return version_create(
         kind=SVG,
         parent=image,
         coloring_version=coloring_version,
@@ -102,9 +102,9 @@ def coloring_settings_validate(*, megapixels: object, steps: object) -> tuple[fl
     whole = _number(steps)
     if whole is None or whole % 1 or not STEPS_MIN <= whole <= STEPS_MAX:
         errors["steps"] = "Počet kroků musí být celé číslo od 1 do 20."
-    if errors:
+    if errors or mp is None or whole is None:
         raise ProcessingValidationError(errors)
-    return float(mp), int(whole)  # type: ignore[arg-type]
+    return float(mp), int(whole)
 
 
 def _number(value: object) -> float | None:
@@ -233,9 +233,11 @@ def order_svg_generate(
             selectors.svg_eligible_images,
             "V objednávce není žádná fotka s hotovou omalovánkou bez SVG.",
         )
-        sources = ColoringVersion.objects.in_bulk([image.usable_coloring_id for image in images])
+        source = "usable_coloring_id"  # each image's source, annotated by the selector
+        wanted = {image.pk: getattr(image, source) for image in images}
+        sources = ColoringVersion.objects.in_bulk(list(wanted.values()))
         return [
-            _svg_start(image, sources[image.usable_coloring_id], stacking, grouping, actor)
+            _svg_start(image, sources[wanted[image.pk]], stacking, grouping, actor)
             for image in images
         ]
 
@@ -264,7 +266,7 @@ def version_retry(*, image: Model, version: Version, actor: str) -> Version:
     if version.status != VersionStatus.ERROR:
         raise not_failed
     kind = kind_of(version)
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "error_message": "",
         "recoveries": 0,
         "completed_at": None,
