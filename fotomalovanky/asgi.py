@@ -18,7 +18,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path, re_path  # noqa: E402
 
 from fotomalovanky.api.events import websocket_urlpatterns as api_websocket_urlpatterns  # noqa: E402
-from processing.routing import websocket_urlpatterns  # noqa: E402
+from fotomalovanky.web.routing import websocket_urlpatterns  # noqa: E402
 from shopify_sync.webhooks import ShopifyWebhookApp  # noqa: E402
 
 # Shopify's webhook skips Django's middleware chain (see shopify_sync/webhooks.py);

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "orders",
     "processing",
     "shopify_sync",
+    "fotomalovanky.web",
 ]
 
 # Django's own middleware, declared sync-only (see fotomalovanky/middleware.py: one

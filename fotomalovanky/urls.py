@@ -16,5 +16,5 @@ urlpatterns = [
     # The webhook is a plain Django view (raw body, HMAC): ahead of the API's catch-all 404.
     path("api/v1/webhooks/shopify", shopify_webhook, name="shopify-webhook"),
     path("api/v1/", include("fotomalovanky.api.urls")),
-    path("", include("orders.urls")),
+    path("", include("fotomalovanky.web.urls")),
 ]

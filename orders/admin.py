@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from fotomalovanky.web.badges import order_status_badge, payment_status_badge
+from fotomalovanky.web.files import file_url
 from processing import services as processing
 from processing.errors import ProcessingError
 from shopify_sync import services as shopify
 from shopify_sync.errors import ShopifyError
 
-from .badges import order_status_badge, payment_status_badge
-from .media import file_url
 from .models import Image, LineItem, Order, OrderEvent
 
 SHOPIFY_ORDER_FIELDS = (

@@ -1,8 +1,8 @@
 """Signals that `orders` sends and other apps listen to (orders imports neither of them).
 
 `order_changed` is sent after the transaction that changed an order committed (never
-inside it), from web and worker processes alike. processing.broadcast turns it into live
-events for the pages and the JSON event stream.
+inside it), from web and worker processes alike. The interface layer
+(fotomalovanky.web.live) turns it into live events for the pages and the JSON event stream.
 
 Arguments: `order_id` (int), `order_number` (URL form, without "#"), `created` (bool:
 the order is new, so lists must show a new row).

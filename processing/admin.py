@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
+from fotomalovanky.web.badges import version_status_badge
 from orders.admin import BadgeCss
-from orders.badges import version_status_badge
 
 from . import services
 from .errors import ProcessingError

@@ -8,6 +8,5 @@ class ProcessingConfig(AppConfig):
     verbose_name = "Zpracování"
 
     def ready(self) -> None:
-        # broadcast connects the receivers that turn committed changes into live events;
         # kinds declares the kinds of version, which the models' file paths look up.
-        from . import broadcast, kinds  # noqa: F401
+        from . import kinds  # noqa: F401

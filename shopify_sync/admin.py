@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from fotomalovanky.web.badges import badge
 from orders.admin import BadgeCss
-from orders.badges import badge
 
 from .models import ShopifyWebhookEvent
 from .services import webhook_replay

@@ -5,7 +5,7 @@
     {"type": "image_status", "order_number": "1270", "image_id": 123,
      "status_type": "coloring"|"svg", "version_id": 456, "status": "runpod_processing"}
 
-`processing.broadcast` sends them to the `events` group after the change commits; this
+`fotomalovanky.web.live` sends them to the `events` group after the change commits; this
 consumer only forwards them, one JSON text frame each. A client authenticates with
 `?token=<JWT>` (the API's token) or a staff session. Anyone else is accepted and closed
 at once with 4401 (not authenticated) or 4403 (not staff), so that the client learns
@@ -33,7 +33,7 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import User
 from django.urls import path
 
-from processing.broadcast import EVENTS_GROUP
+from fotomalovanky.web.live import EVENTS_GROUP
 
 from .auth import LEEWAY, NOT_STAFF, ApiAuthError, api_token_authenticate
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
-from orders.media import file_url
+from fotomalovanky.web.files import file_url
 from orders.models import Image, Order
 from processing.models import ColoringStatus, GroupBy, ShapeStacking, SvgStatus
 from processing.services.versions import (

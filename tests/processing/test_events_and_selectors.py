@@ -10,8 +10,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from fotomalovanky.web.live import EVENTS_GROUP
 from processing import selectors, services
-from processing.broadcast import EVENTS_GROUP
 from tests import factories
 from tests.fakes.runpod import FakeRunPod
 from tests.processing.conftest import completed_coloring, downloaded_image

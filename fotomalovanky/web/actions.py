@@ -16,15 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from orders.models import Image, Order
+from orders.selectors import order_get_by_number
 from processing import services as processing
-from processing.cards import card_context, image_card, order_cards
 from processing.errors import ProcessingRuleError, ProcessingValidationError
 from processing.models import ColoringVersion, SvgVersion
 from shopify_sync import services as shopify
 from shopify_sync.errors import ShopifyError
 
-from .models import Image, Order
-from .selectors import order_get_by_number
+from .cards import card_context, image_card, order_cards
 
 VERSION_MODELS = {"coloring": ColoringVersion, "svg": SvgVersion}
 View = Callable[[HttpRequest, str], HttpResponse]

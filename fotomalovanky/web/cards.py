@@ -15,9 +15,8 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from orders.models import Image, LineItem, Order
-
-from .models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion
-from .selectors import KindProgress, OrderProgress
+from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion
+from processing.selectors import KindProgress, OrderProgress
 
 
 @dataclass

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from . import actions, views
+from . import actions, files, views
 
 
 class KindConverter:
@@ -43,5 +43,5 @@ urlpatterns = [
     path(
         image + "<kind:kind>/<int:version_id>/retry/", actions.version_retry, name="version-retry"
     ),
-    path("media/<path:path>", views.media, name="media"),
+    path("media/<path:path>", files.media, name="media"),
 ]

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.utils.safestring import SafeString
 
-from orders import badges
-from orders.media import file_url
+from fotomalovanky.web import badges
+from fotomalovanky.web.files import file_url
 from orders.models import Order
 
 register = template.Library()

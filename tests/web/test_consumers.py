@@ -9,8 +9,8 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
+from fotomalovanky.web.routing import websocket_urlpatterns
 from orders.services import order_changed_notify, order_status_set
-from processing.routing import websocket_urlpatterns
 from processing.services import coloring_generate
 from tests.factories import ImageFactory, OrderFactory, UserFactory
 

@@ -69,7 +69,7 @@ def html_fragment(group: str, html: str) -> Message:
     return group, {"type": "html.fragment", "html": html}
 
 
-@receiver(order_changed, dispatch_uid="processing.broadcast.order_changed")
+@receiver(order_changed, dispatch_uid="fotomalovanky.web.live.order_changed")
 def order_changed_broadcast(
     sender: object, order_id: int, order_number: str, created: bool = False, **kwargs: Any
 ) -> None:
@@ -96,7 +96,7 @@ def _order_fragments(order_id: int, created: bool) -> list[Message]:
     return [html_fragment(LIST_GROUP, row), html_fragment(order_group(order_id), header)]
 
 
-@receiver(version_changed, dispatch_uid="processing.broadcast.version_changed")
+@receiver(version_changed, dispatch_uid="fotomalovanky.web.live.version_changed")
 def version_changed_broadcast(
     sender: object,
     kind: str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .models import PAYMENT_STATUS_LABELS, Order
+from orders.models import PAYMENT_STATUS_LABELS, Order
 
 ORDER_STATUS_COLORS = {
     Order.Status.PENDING: "gray",

@@ -6,8 +6,8 @@ import pytest
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
+from fotomalovanky.web.live import EVENTS_GROUP
 from orders.services import order_changed_notify
-from processing.broadcast import EVENTS_GROUP
 
 
 async def join_events() -> tuple[object, str]:

@@ -13,7 +13,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from orders.models import Order
 
-from .broadcast import LIST_GROUP, order_group
+from .live import LIST_GROUP, order_group
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
@@ -63,8 +63,4 @@ class OrderDetailConsumer(StaffFragmentConsumer):
 
 
 def _order_id(number: str) -> int | None:
-    return (
-        Order.objects.by_number(number)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    return Order.objects.by_number(number).values_list("pk", flat=True).first()

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "fotomalovanky.web"
+    label = "web"
+    verbose_name = "Rozhraní pro obsluhu"
+
+    def ready(self) -> None:
+        # Connects the receivers that turn the domain's committed changes into live events.
+        from . import live  # noqa: F401
