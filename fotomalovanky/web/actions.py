@@ -25,20 +25,22 @@ from shopify_sync import services as shopify
 from shopify_sync.errors import ShopifyError
 
 from .cards import card_context, image_card, order_cards
+from .forms import ColoringSettingsForm, SvgSettingsForm, settings_read
+from .views import HtmxHttpRequest
 
+# The version kinds a chip's URL may name (web/urls.py's `kind` converter).
 VERSION_MODELS = {"coloring": ColoringVersion, "svg": SvgVersion}
-View = Callable[[HttpRequest, str], HttpResponse]
-ImageView = Callable[[HttpRequest, str, int], HttpResponse]
-VersionView = Callable[[HttpRequest, str, int, str, int], HttpResponse]
 
 
 def actor(request: HttpRequest) -> str:
     return f"user:{request.user.get_username()}"
 
 
-def _outcome(request: HttpRequest, order: Order | None, level: str, message: str) -> HttpResponse:
+def _outcome(
+    request: HtmxHttpRequest, order: Order | None, level: str, message: str
+) -> HttpResponse:
     """The banner for htmx (with the order header refreshed), else redirect with a message."""
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         (messages.success if level == "success" else messages.error)(request, message)
         return redirect("orders:detail", order.number) if order else redirect("orders:list")
     html = render_to_string(
@@ -52,7 +54,11 @@ def _outcome(request: HttpRequest, order: Order | None, level: str, message: str
 
 
 def _run(
-    request: HttpRequest, order: Order | None, action: Callable[[], object], ok: str, failed: str
+    request: HtmxHttpRequest,
+    order: Order | None,
+    action: Callable[[], object],
+    ok: str,
+    failed: str,
 ) -> HttpResponse:
     try:
         action()
@@ -63,7 +69,7 @@ def _run(
 
 @require_POST
 @staff_member_required
-def orders_fetch(request: HttpRequest) -> HttpResponse:
+def orders_fetch(request: HtmxHttpRequest) -> HttpResponse:
     return _run(
         request,
         None,
@@ -73,31 +79,43 @@ def orders_fetch(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _order_action(service: Callable[..., object], ok: str, failed: str) -> View:
-    """An order-level button: one service called with the order and the staff member."""
+@require_POST
+@staff_member_required
+def order_sync(request: HtmxHttpRequest, number: str) -> HttpResponse:
+    order = order_get_by_number(number)
+    return _run(
+        request,
+        order,
+        lambda: shopify.order_sync_enqueue(order=order, actor=actor(request)),
+        "Synchronizace spuštěna. Obrázky se stahují na pozadí.",
+        "Chyba při synchronizaci",
+    )
 
-    @require_POST
-    @staff_member_required
-    def view(request: HttpRequest, number: str) -> HttpResponse:
-        order = order_get_by_number(number)
-        return _run(request, order, lambda: service(order=order, actor=actor(request)), ok, failed)
 
-    return view
+@require_POST
+@staff_member_required
+def order_generate_coloring(request: HtmxHttpRequest, number: str) -> HttpResponse:
+    order = order_get_by_number(number)
+    return _run(
+        request,
+        order,
+        lambda: processing.order_coloring_generate(order=order, actor=actor(request)),
+        "Generování omalovánek zahájeno.",
+        "Chyba při generování omalovánek",
+    )
 
 
-order_sync = _order_action(
-    shopify.order_sync_enqueue,
-    "Synchronizace spuštěna. Obrázky se stahují na pozadí.",
-    "Chyba při synchronizaci",
-)
-order_generate_coloring = _order_action(
-    processing.order_coloring_generate,
-    "Generování omalovánek zahájeno.",
-    "Chyba při generování omalovánek",
-)
-order_generate_svg = _order_action(
-    processing.order_svg_generate, "Generování SVG zahájeno.", "Chyba při generování SVG"
-)
+@require_POST
+@staff_member_required
+def order_generate_svg(request: HtmxHttpRequest, number: str) -> HttpResponse:
+    order = order_get_by_number(number)
+    return _run(
+        request,
+        order,
+        lambda: processing.order_svg_generate(order=order, actor=actor(request)),
+        "Generování SVG zahájeno.",
+        "Chyba při generování SVG",
+    )
 
 
 def _image(number: str, image_id: int) -> Image:
@@ -108,9 +126,12 @@ def _image(number: str, image_id: int) -> Image:
 
 
 def _card_response(
-    request: HttpRequest, image: Image, action: Callable[[], object], fields: tuple[str, ...]
+    request: HtmxHttpRequest,
+    image: Image,
+    action: Callable[[], object],
+    values: dict[str, str] | None = None,
 ) -> HttpResponse:
-    values = {name: request.POST.get(name, "") for name in fields}
+    """Run a photo's action; answer with its card: 422 invalid settings, 400 not allowed now."""
     errors, message = {}, ""
     try:
         action()
@@ -118,7 +139,7 @@ def _card_response(
         errors = exc.errors
     except ProcessingRuleError as exc:
         message = exc.message
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:
         if errors or message:
             messages.error(request, message or " ".join(errors.values()))
         return redirect("orders:detail", image.line_item.order.number)
@@ -129,48 +150,59 @@ def _card_response(
     return render(request, "orders/partials/image_card.html", context, status=status)
 
 
-def _image_action(service: Callable[..., object], fields: tuple[str, ...]) -> ImageView:
-    """A photo's "Generovat" form: the posted settings go to the service as they are
-    (it validates them), and the answer is the photo's card."""
-
-    @require_POST
-    @staff_member_required
-    def view(request: HttpRequest, number: str, image_id: int) -> HttpResponse:
-        image = _image(number, image_id)
-        settings = {name: request.POST.get(name, "") for name in fields}
-        return _card_response(
-            request,
-            image,
-            lambda: service(image=image, actor=actor(request), **settings),
-            fields,
-        )
-
-    return view
+@require_POST
+@staff_member_required
+def image_generate_coloring(request: HtmxHttpRequest, number: str, image_id: int) -> HttpResponse:
+    image = _image(number, image_id)
+    settings = settings_read(ColoringSettingsForm(request.POST))
+    return _card_response(
+        request,
+        image,
+        lambda: processing.coloring_generate(image=image, actor=actor(request), **settings),
+        settings,
+    )
 
 
-image_generate_coloring = _image_action(processing.coloring_generate, ("megapixels", "steps"))
-image_generate_svg = _image_action(processing.svg_generate, ("shape_stacking", "group_by"))
+@require_POST
+@staff_member_required
+def image_generate_svg(request: HtmxHttpRequest, number: str, image_id: int) -> HttpResponse:
+    image = _image(number, image_id)
+    settings = settings_read(SvgSettingsForm(request.POST))
+    return _card_response(
+        request,
+        image,
+        lambda: processing.svg_generate(image=image, actor=actor(request), **settings),
+        settings,
+    )
 
 
-def _version_action(service: Callable[..., object]) -> VersionView:
-    """A version chip's action (select, retry): the answer is the photo's card."""
-
-    @require_POST
-    @staff_member_required
-    def view(
-        request: HttpRequest, number: str, image_id: int, kind: str, version_id: int
-    ) -> HttpResponse:
-        image = _image(number, image_id)
-        version = get_object_or_404(VERSION_MODELS[kind], pk=version_id, image=image)
-        return _card_response(
-            request,
-            image,
-            lambda: service(image=image, version=version, actor=actor(request)),
-            (),
-        )
-
-    return view
+def _version(image: Image, kind: str, version_id: int) -> ColoringVersion | SvgVersion:
+    return get_object_or_404(VERSION_MODELS[kind], pk=version_id, image=image)
 
 
-version_select = _version_action(processing.version_select)
-version_retry = _version_action(processing.version_retry)
+@require_POST
+@staff_member_required
+def version_select(
+    request: HtmxHttpRequest, number: str, image_id: int, kind: str, version_id: int
+) -> HttpResponse:
+    image = _image(number, image_id)
+    version = _version(image, kind, version_id)
+    return _card_response(
+        request,
+        image,
+        lambda: processing.version_select(image=image, version=version, actor=actor(request)),
+    )
+
+
+@require_POST
+@staff_member_required
+def version_retry(
+    request: HtmxHttpRequest, number: str, image_id: int, kind: str, version_id: int
+) -> HttpResponse:
+    image = _image(number, image_id)
+    version = _version(image, kind, version_id)
+    return _card_response(
+        request,
+        image,
+        lambda: processing.version_retry(image=image, version=version, actor=actor(request)),
+    )
