@@ -9,7 +9,9 @@ JSON events (the seed's names and payloads) go to the `events` group, which the 
      "status_type": "coloring"|"svg", "version_id": 456, "status": "runpod_processing"}
 
 HTML fragments for the staff pages go to `orders` (the list) and `order-<id>` (one
-order's detail page).
+order's detail page). The receivers below turn the domain's signals into both:
+`orders.signals.order_changed` and `processing.signals.version_changed`, whose fragment
+(the version's parent, re-rendered) is chosen by kind in `PARENT_FRAGMENTS`.
 
 Sending never raises: a live update that cannot be delivered (Redis down) is logged,
 and pages re-fetch their state when their socket reconnects.
@@ -18,6 +20,7 @@ and pages re-fetch their state when their socket reconnects.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -96,6 +99,20 @@ def _order_fragments(order_id: int, created: bool) -> list[Message]:
     return [html_fragment(LIST_GROUP, row), html_fragment(order_group(order_id), header)]
 
 
+def _image_card(image_id: int) -> str:
+    return render_to_string(
+        "orders/partials/image_card.html", card_context(image_card(image_id=image_id))
+    )
+
+
+# What a version change re-renders, by kind: the fragment of the version's parent row.
+# A kind without an entry still gets its JSON event out.
+PARENT_FRAGMENTS: dict[str, Callable[[int], str]] = {
+    "coloring": _image_card,
+    "svg": _image_card,
+}
+
+
 @receiver(version_changed, dispatch_uid="fotomalovanky.web.live.version_changed")
 def version_changed_broadcast(
     sender: object,
@@ -105,13 +122,13 @@ def version_changed_broadcast(
     event: dict[str, Any],
     **kwargs: Any,
 ) -> None:
-    """Send the version's JSON event and its photo's card."""
+    """Send the version's JSON event and its parent's fragment (a photo's card)."""
     messages = []
+    render = PARENT_FRAGMENTS.get(kind)
     try:
-        card = card_context(image_card(image_id=parent_id))
-        html = render_to_string("orders/partials/image_card.html", card)
-        messages.append(html_fragment(order_group(order_id), html))
+        if render is not None:
+            messages.append(html_fragment(order_group(order_id), render(parent_id)))
     except Exception:  # as above: the JSON event still goes out
-        logger.exception("Could not render the card of image %s", parent_id)
+        logger.exception("Could not render the %s fragment of %s", kind, parent_id)
     messages.append(json_event(event))
     send_all(messages)
