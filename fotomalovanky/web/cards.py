@@ -10,13 +10,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from orders.models import Image, LineItem, Order
 from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion
 from processing.selectors import KindProgress, OrderProgress
+from processing.services.versions import (
+    MEGAPIXELS_MAX,
+    MEGAPIXELS_MIN,
+    MEGAPIXELS_STEP,
+    STEPS_MAX,
+    STEPS_MIN,
+)
+
+
+class Chip(NamedTuple):
+    """One version on the card, with the URLs of its two actions."""
+
+    version: ColoringVersion | SvgVersion
+    select_url: str
+    retry_url: str
 
 
 @dataclass
@@ -31,8 +48,31 @@ class ImageCard:
 
     @cached_property
     def url(self) -> str:
-        """The card's own URL; its actions live below it (one reverse() per card, not per chip)."""
+        """The card's own URL. web/urls.py declares the photo's actions below it, so their
+        URLs extend this one: one reverse() per card, not one per chip (a detail page has
+        hundreds of chips; see benchmarks/pages.py). tests/web/test_cards.py checks that
+        every action URL built here is the one reverse() gives."""
         return reverse("orders:image-card", args=[self.image.line_item.order.number, self.image.pk])
+
+    @property
+    def coloring_url(self) -> str:
+        return f"{self.url}coloring/"
+
+    @property
+    def svg_url(self) -> str:
+        return f"{self.url}svg/"
+
+    @cached_property
+    def coloring_chips(self) -> list[Chip]:
+        return self._chips("coloring", self.colorings)
+
+    @cached_property
+    def svg_chips(self) -> list[Chip]:
+        return self._chips("svg", self.svgs)
+
+    def _chips(self, kind: str, versions: list[ColoringVersion] | list[SvgVersion]) -> list[Chip]:
+        base = f"{self.url}{kind}/"
+        return [Chip(v, f"{base}{v.pk}/select/", f"{base}{v.pk}/retry/") for v in versions]
 
     @cached_property
     def selected_coloring(self) -> ColoringVersion | None:
@@ -184,6 +224,19 @@ def image_card(*, image_id: int) -> ImageCard:
     return _card(image)
 
 
+def card_forms_context() -> dict[str, object]:
+    """What every card's forms need and no card changes: choices, defaults, bounds.
+
+    A page of cards (the order detail, its htmx refresh) renders them with this.
+    """
+    return {
+        "values": CARD_DEFAULTS,
+        "bounds": INPUT_BOUNDS,
+        "shape_stackings": ShapeStacking.choices,
+        "group_bys": GroupBy.choices,
+    }
+
+
 def card_context(
     card: ImageCard,
     *,
@@ -191,16 +244,38 @@ def card_context(
     errors: dict[str, str] | None = None,
     message: str = "",
 ) -> dict[str, object]:
-    """Everything orders/partials/image_card.html needs, for a page, a refresh or a push."""
+    """Everything orders/partials/image_card.html needs for one card alone (a refresh, an
+    action's answer, a push): the posted values, errors and message shown in place."""
     return {
+        **card_forms_context(),
         "card": card,
         "order": card.image.line_item.order,
         "values": {**CARD_DEFAULTS, **(values or {})},
         "errors": errors or {},
         "message": message,
-        "shape_stackings": ShapeStacking.choices,
-        "group_bys": GroupBy.choices,
     }
 
 
-CARD_DEFAULTS = {"megapixels": "1", "steps": "4", "shape_stacking": "stacked", "group_by": "color"}
+def _field_default(model: type[models.Model], name: str) -> str:
+    """A version field's default as its input shows it (1.0 megapixels as "1")."""
+    default = model._meta.get_field(name).default
+    return f"{default:g}" if isinstance(default, float) else str(default)
+
+
+# What a card's forms show before anything is posted: the version models' own defaults.
+CARD_DEFAULTS = {
+    "megapixels": _field_default(ColoringVersion, "megapixels"),
+    "steps": _field_default(ColoringVersion, "steps"),
+    "shape_stacking": _field_default(SvgVersion, "shape_stacking"),
+    "group_by": _field_default(SvgVersion, "group_by"),
+}
+
+# The browser's hints on the number inputs; processing's validation is what decides.
+INPUT_BOUNDS = {
+    "megapixels": {
+        "min": f"{MEGAPIXELS_MIN:g}",
+        "max": f"{MEGAPIXELS_MAX:g}",
+        "step": f"{MEGAPIXELS_STEP:g}",
+    },
+    "steps": {"min": f"{STEPS_MIN}", "max": f"{STEPS_MAX}", "step": "1"},
+}

@@ -17,7 +17,7 @@ from django_htmx.middleware import HtmxDetails
 from orders.models import Image, Order
 from orders.selectors import order_get_by_number, order_list
 
-from .cards import card_context, image_card, order_cards
+from .cards import card_context, card_forms_context, image_card, order_cards
 
 PAGE_SIZE = 50
 
@@ -50,7 +50,7 @@ def order_list_view(request: HtmxHttpRequest) -> HttpResponse:
 @staff_member_required
 def order_detail_view(request: HtmxHttpRequest, number: str) -> HttpResponse:
     order = order_get_by_number(number)
-    context = {"order": order, "detail": order_cards(order=order)}
+    context = {"order": order, "detail": order_cards(order=order), **card_forms_context()}
     template = (
         "orders/order_detail.html#order-detail" if request.htmx else "orders/order_detail.html"
     )
