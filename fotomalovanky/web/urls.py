@@ -1,3 +1,10 @@
+"""URLs of the staff pages, their actions and stored files.
+
+The namespace stays `orders`, and every name and path here is a contract that
+templates, the admin, the API and bookmarks rely on. A photo's actions live below its
+card's URL (`image` below), which is what lets a card build them from one reverse().
+"""
+
 from __future__ import annotations
 
 from django.urls import path, register_converter
@@ -6,7 +13,9 @@ from . import actions, files, views
 
 
 class KindConverter:
-    regex = "coloring|svg"
+    """A version kind in a chip's URL: one the actions know a model for."""
+
+    regex = "|".join(actions.VERSION_MODELS)
 
     def to_python(self, value: str) -> str:
         return value
