@@ -20,16 +20,14 @@ from orders.models import Image, Order
 from orders.selectors import order_get_by_number
 from processing import services as processing
 from processing.errors import ProcessingRuleError, ProcessingValidationError
-from processing.models import ColoringVersion, SvgVersion
+from processing.kinds import KINDS
+from processing.models import VersionBase
 from shopify_sync import services as shopify
 from shopify_sync.errors import ShopifyError
 
 from .cards import card_context, image_card, order_cards
 from .forms import ColoringSettingsForm, SvgSettingsForm, settings_read
 from .views import HtmxHttpRequest
-
-# The version kinds a chip's URL may name (web/urls.py's `kind` converter).
-VERSION_MODELS = {"coloring": ColoringVersion, "svg": SvgVersion}
 
 
 def actor(request: HttpRequest) -> str:
@@ -176,8 +174,10 @@ def image_generate_svg(request: HtmxHttpRequest, number: str, image_id: int) -> 
     )
 
 
-def _version(image: Image, kind: str, version_id: int) -> ColoringVersion | SvgVersion:
-    return get_object_or_404(VERSION_MODELS[kind], pk=version_id, image=image)
+def _version(image: Image, kind: str, version_id: int) -> VersionBase:
+    """The photo's version of a declared kind (web/urls.py admits only a photo's kinds)."""
+    declared = KINDS[kind]
+    return get_object_or_404(declared.model, pk=version_id, **{declared.parent: image})
 
 
 @require_POST

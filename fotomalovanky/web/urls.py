@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
+from orders.models import Image
+from processing.kinds import kinds
+
 from . import actions, files, views
 
 
 class KindConverter:
-    """A version kind in a chip's URL: one the actions know a model for."""
+    """A version kind in a chip's URL: a declared kind whose versions belong to a photo."""
 
-    regex = "|".join(actions.VERSION_MODELS)
+    regex = "|".join(kind.name for kind in kinds() if kind.parent_model is Image)
 
     def to_python(self, value: str) -> str:
         return value
