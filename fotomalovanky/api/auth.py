@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -36,7 +36,7 @@ MIN_SECRET_LENGTH = 32
 MAX_TOKEN_DAYS = 3650
 NOT_STAFF = "Účet nemá přístup k API (není členem personálu)."
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 class ApiAuthError(Exception):
@@ -184,7 +184,7 @@ def staff_or_token_required(view: View) -> View:
     session_view = staff_member_required(view)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         token = bearer_token(request)
         if token is None:
             return session_view(request, *args, **kwargs)

@@ -11,7 +11,8 @@ from django.utils.safestring import SafeString
 
 from orders.models import PAYMENT_STATUS_LABELS, Order
 
-ORDER_STATUS_COLORS = {
+# Keyed by value: an order's `status` is the stored string.
+ORDER_STATUS_COLORS: dict[str, str] = {
     Order.Status.PENDING: "gray",
     Order.Status.DOWNLOADING: "blue",
     Order.Status.PROCESSING: "yellow",

@@ -87,7 +87,9 @@ class ImageCard:
         """What a new SVG is made from: the selected completed colouring, else the newest."""
         completed = [v for v in self.colorings if v.status == "completed"]
         selected = [v for v in completed if v.is_selected]
-        return (selected or completed[-1:] or [None])[0]
+        if selected:
+            return selected[0]
+        return completed[-1] if completed else None
 
     @property
     def coloring_busy(self) -> bool:
@@ -258,7 +260,10 @@ def card_context(
 
 def _field_default(model: type[models.Model], name: str) -> str:
     """A version field's default as its input shows it (1.0 megapixels as "1")."""
-    default = model._meta.get_field(name).default
+    column = model._meta.get_field(name)
+    if not isinstance(column, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column.")
+    default = column.default
     return f"{default:g}" if isinstance(default, float) else str(default)
 
 

@@ -24,7 +24,11 @@ class StaffFragmentConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        # getattr: the stubs' lazy user has no `is_staff` (AnonymousUser's is False).
+        staff = (
+            user and user.is_authenticated and user.is_active and getattr(user, "is_staff", False)
+        )
+        if not staff:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         group = await self.group_for()

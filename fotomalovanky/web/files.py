@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -31,7 +31,7 @@ def file_url(field: FieldFile | None) -> str:
 
 @require_GET
 @staff_or_token_required
-def media(request: HttpRequest, path: str) -> HttpResponse:
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Serve a stored file to logged-in staff only (nginx does the sending when configured)."""
     try:
         exists = default_storage.exists(path)
@@ -40,6 +40,7 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     if not exists:
         raise Http404("No such file.")
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response: HttpResponseBase
     if settings.MEDIA_ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + path
