@@ -2,7 +2,9 @@
 
 One `ImageCard` per photo, built from prefetched rows (no query per card), and the
 order-level state derived from the same cards: progress per kind and whether the
-order-level buttons can do anything. The same card feeds the page, the htmx refresh
+order-level buttons can do anything. Where a photo stands with each kind and whether it
+is eligible come from `processing.selectors.images_with_states`, annotated on the rows
+loaded here: the cards restate no rule. The same card feeds the page, the htmx refresh
 and the WebSocket push, so all three always agree.
 """
 
@@ -18,7 +20,7 @@ from django.urls import reverse
 
 from orders.models import Image, LineItem, Order
 from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion
-from processing.selectors import KindProgress, OrderProgress
+from processing.selectors import OrderProgress, images_with_states, progress_from_states
 from processing.services.versions import (
     MEGAPIXELS_MAX,
     MEGAPIXELS_MIN,
@@ -84,12 +86,27 @@ class ImageCard:
 
     @cached_property
     def svg_source(self) -> ColoringVersion | None:
-        """What a new SVG is made from: the selected completed colouring, else the newest."""
-        completed = [v for v in self.colorings if v.status == "completed"]
-        selected = [v for v in completed if v.is_selected]
-        if selected:
-            return selected[0]
-        return completed[-1] if completed else None
+        """What a new SVG is made from (the selectors' `usable_coloring_id`)."""
+        source = self.image.usable_coloring_id  # type: ignore[attr-defined]  # annotated
+        return next((v for v in self.colorings if v.pk == source), None)
+
+    @property
+    def coloring_state(self) -> str:
+        """A `processing.selectors.State`, annotated on the row."""
+        return str(self.image.coloring_state)  # type: ignore[attr-defined]  # annotated
+
+    @property
+    def svg_state(self) -> str:
+        return str(self.image.svg_state)  # type: ignore[attr-defined]  # annotated
+
+    @property
+    def coloring_eligible(self) -> bool:
+        """Whether the order-level "generate colourings" would start one for this photo."""
+        return bool(self.image.coloring_eligible)  # type: ignore[attr-defined]  # annotated
+
+    @property
+    def svg_eligible(self) -> bool:
+        return bool(self.image.svg_eligible)  # type: ignore[attr-defined]  # annotated
 
     @property
     def coloring_busy(self) -> bool:
@@ -117,15 +134,6 @@ class ImageCard:
         newest_svg, newest_coloring = self.svgs[-1], self.colorings[-1]
         return "svg" if newest_svg.created_at >= newest_coloring.created_at else "coloring"
 
-    def state(self, versions: list[ColoringVersion] | list[SvgVersion]) -> str:
-        """completed / in_progress / error / none, for progress counts (as the selectors)."""
-        statuses = {v.status for v in versions}
-        if "completed" in statuses:
-            return "completed"
-        if any(v.is_in_progress for v in versions):
-            return "in_progress"
-        return "error" if "error" in statuses else "none"
-
 
 @dataclass
 class LineItemCards:
@@ -146,8 +154,8 @@ class OrderCards:
     def progress(self) -> OrderProgress:
         cards = self.cards
         return OrderProgress(
-            coloring=_progress("Omalovánky", [c.state(c.colorings) for c in cards]),
-            svg=_progress("SVG", [c.state(c.svgs) for c in cards]),
+            coloring=progress_from_states([c.coloring_state for c in cards], "Omalovánky"),
+            svg=progress_from_states([c.svg_state for c in cards], "SVG"),
         )
 
     @property
@@ -160,35 +168,19 @@ class OrderCards:
 
     @property
     def can_color(self) -> bool:
-        """Matches processing.selectors.coloring_eligible_images, without a query."""
-        return not self.busy and any(
-            c.image.is_downloaded and c.state(c.colorings) in ("none", "error") for c in self.cards
-        )
+        return not self.busy and any(c.coloring_eligible for c in self.cards)
 
     @property
     def can_vectorize(self) -> bool:
-        """Matches processing.selectors.svg_eligible_images, without a query."""
-        return not self.busy and any(
-            c.svg_source is not None and c.state(c.svgs) in ("none", "error") for c in self.cards
-        )
+        return not self.busy and any(c.svg_eligible for c in self.cards)
 
     @property
     def working(self) -> bool:
         return any(c.coloring_busy or c.svg_busy for c in self.cards)
 
 
-def _progress(label: str, states: list[str]) -> KindProgress:
-    return KindProgress(
-        label=label,
-        total=len(states),
-        completed=states.count("completed"),
-        in_progress=states.count("in_progress"),
-        error=states.count("error"),
-    )
-
-
 def _images() -> QuerySet[Image]:
-    return Image.objects.order_by("position").prefetch_related(
+    return images_with_states(Image.objects.order_by("position")).prefetch_related(
         Prefetch("coloring_versions", queryset=ColoringVersion.objects.order_by("version")),
         Prefetch(
             "svg_versions",
