@@ -16,12 +16,13 @@ from orders.admin import BadgeCss
 from .models import ShopifyWebhookEvent
 from .services import webhook_replay
 
-OUTCOME_COLORS = {
-    "pending": "blue",
-    "processed": "green",
-    "ignored": "gray",
-    "stale": "gray",
-    "failed": "red",
+Outcome = ShopifyWebhookEvent.Outcome
+OUTCOME_COLORS: dict[str, str] = {
+    Outcome.PENDING: "blue",
+    Outcome.PROCESSED: "green",
+    Outcome.IGNORED: "gray",
+    Outcome.STALE: "gray",
+    Outcome.FAILED: "red",
 }
 
 

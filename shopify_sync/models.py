@@ -6,13 +6,16 @@ from django.db import models
 from django.utils import timezone
 
 
+class WebhookOutcome(models.TextChoices):
+    PENDING = "pending", "Čeká na zpracování"
+    PROCESSED = "processed", "Zpracováno"
+    IGNORED = "ignored", "Ignorováno (jiné téma)"
+    STALE = "stale", "Přeskočeno (starší než uložená data)"
+    FAILED = "failed", "Chyba"
+
+
 class ShopifyWebhookEvent(models.Model):
-    class Outcome(models.TextChoices):
-        PENDING = "pending", "Čeká na zpracování"
-        PROCESSED = "processed", "Zpracováno"
-        IGNORED = "ignored", "Ignorováno (jiné téma)"
-        STALE = "stale", "Přeskočeno (starší než uložená data)"
-        FAILED = "failed", "Chyba"
+    Outcome = WebhookOutcome
 
     # Shopify's X-Shopify-Webhook-Id: the same delivery retried keeps its id, so a
     # unique constraint drops duplicates.
@@ -41,7 +44,7 @@ class ShopifyWebhookEvent(models.Model):
             # The sweep looks for deliveries still waiting, oldest first.
             models.Index(
                 fields=["received_at"],
-                condition=models.Q(outcome="pending"),
+                condition=models.Q(outcome=WebhookOutcome.PENDING),
                 name="webhook_pending_idx",
             ),
         ]

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from orders.models import PAYMENT_STATUS_LABELS, Order
+from processing.models import ColoringStatus, SvgStatus, VersionStatus
 
 # Keyed by value: an order's `status` is the stored string.
 ORDER_STATUS_COLORS: dict[str, str] = {
@@ -31,17 +32,17 @@ PAYMENT_STATUS_COLORS = {
     "EXPIRED": "gray",
 }
 
-VERSION_STATUS_COLORS = {
-    "pending": "gray",
-    "queued": "blue",
-    "processing": "blue",
-    "runpod_submitting": "blue",
-    "runpod_submitted": "blue",
-    "runpod_queued": "yellow",
-    "runpod_processing": "yellow",
-    "vectorizer_processing": "yellow",
-    "completed": "green",
-    "error": "red",
+VERSION_STATUS_COLORS: dict[str, str] = {
+    VersionStatus.PENDING: "gray",
+    VersionStatus.QUEUED: "blue",
+    VersionStatus.PROCESSING: "blue",
+    ColoringStatus.RUNPOD_SUBMITTING: "blue",
+    ColoringStatus.RUNPOD_SUBMITTED: "blue",
+    ColoringStatus.RUNPOD_QUEUED: "yellow",
+    ColoringStatus.RUNPOD_PROCESSING: "yellow",
+    SvgStatus.VECTORIZER_PROCESSING: "yellow",
+    VersionStatus.COMPLETED: "green",
+    VersionStatus.ERROR: "red",
 }
 
 

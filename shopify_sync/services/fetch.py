@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from common.queueing import enqueue_on_commit
-from orders.models import Order
+from orders.models import Order, order_number_normalize
 from orders.services import order_event_log, order_status_set
 
 from ..client import ShopifyClient, get_client, settings_check
@@ -69,7 +69,7 @@ def _search_query(since: date | None, number: str | None) -> str | None:
     if since:
         terms.append(f"created_at:>={since.isoformat()}")
     if number:
-        terms.append(f"name:#{number.lstrip('#')}")
+        terms.append(f"name:#{order_number_normalize(number)}")
     return " ".join(terms) or None
 
 
