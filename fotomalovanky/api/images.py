@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Body, Router, Schema
 
+from processing.kinds import COLORING, SVG
 from processing.models import ColoringVersion, SvgVersion
 from processing.services import (
     coloring_generate,
@@ -86,7 +87,7 @@ def image_generate_coloring(
     summary="Colouring versions of a photo",
 )
 def coloring_versions(request: HttpRequest, image_id: ImageId) -> list[ColoringVersion]:
-    return selectors.image_versions(image_id=image_id, model=ColoringVersion)
+    return selectors.image_versions(image_id=image_id, kind=COLORING)
 
 
 @router.post(
@@ -122,4 +123,4 @@ def image_generate_svg(request: HttpRequest, image_id: ImageId, body: SvgBody = 
     summary="SVG versions of a photo",
 )
 def svg_versions(request: HttpRequest, image_id: ImageId) -> list[SvgVersion]:
-    return selectors.image_versions(image_id=image_id, model=SvgVersion)
+    return selectors.image_versions(image_id=image_id, kind=SVG)

@@ -7,19 +7,16 @@ Http404 with a Czech sentence, which the API answers as `{"detail": ...}`.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from orders.models import Image, LineItem, Order
 from orders.selectors import order_get_by_number, order_list
+from processing.kinds import V, VersionKind
 from processing.models import ColoringVersion, SvgVersion
 
 IMAGE_NOT_FOUND = "Fotka nenalezena."
 VERSION_NOT_FOUND = "Verze nenalezena."
-
-V = TypeVar("V", ColoringVersion, SvgVersion)
 
 
 def images_with_versions() -> QuerySet[Image]:
@@ -67,16 +64,17 @@ def order_image_get(*, number: str, image_id: int) -> Image:
     return image
 
 
-def image_versions(*, image_id: int, model: type[ColoringVersion] | type[SvgVersion]) -> list:
-    """All colouring or SVG versions of an existing image, by version number."""
+def image_versions(*, image_id: int, kind: VersionKind[V]) -> list[V]:
+    """All versions of one kind of an existing image, by version number."""
     if not Image.objects.filter(pk=image_id).exists():
         raise Http404(IMAGE_NOT_FOUND)
-    return list(model.objects.filter(image_id=image_id).order_by("version"))
+    versions = kind.model._default_manager.filter(**{kind.parent_id_field: image_id})
+    return list(versions.order_by("version"))
 
 
-def version_get(*, version_id: int, model: type[V]) -> V:
+def version_get(*, version_id: int, kind: VersionKind[V]) -> V:
     """A version with its image, line item and order (what the services need)."""
-    version = model.objects.select_related("image__line_item__order").filter(pk=version_id).first()
+    version = kind.versions().filter(pk=version_id).first()
     if version is None:
         raise Http404(VERSION_NOT_FOUND)
     return version

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from processing.kinds import COLORING, SVG, V, VersionKind
 from processing.models import ColoringVersion, SvgVersion
 from processing.services import version_retry, version_select
 
@@ -12,21 +13,21 @@ from . import selectors
 from .auth import actor
 from .params import ImageId, VersionId
 from .schemas import ColoringVersionOut, StatusOut, SvgVersionOut, responses
-from .selectors import V
 
 router = Router(tags=["versions"])
 
 
-def _retry(request: HttpRequest, model: type[V], version_id: int) -> V:
-    version = selectors.version_get(version_id=version_id, model=model)
-    retried = version_retry(image=version.image, version=version, actor=actor(request))
-    assert isinstance(retried, model)  # the service gives back the version it was given
-    return retried
+def _retry(request: HttpRequest, kind: VersionKind[V], version_id: int) -> V:
+    version = selectors.version_get(version_id=version_id, kind=kind)
+    parent = getattr(version, kind.parent)
+    return version_retry(image=parent, version=version, actor=actor(request))
 
 
-def _select(request: HttpRequest, model: type[V], image_id: int, version_id: int) -> dict[str, str]:
+def _select(
+    request: HttpRequest, kind: VersionKind[V], image_id: int, version_id: int
+) -> dict[str, str]:
     image = selectors.image_get(image_id=image_id)
-    version = selectors.version_get(version_id=version_id, model=model)
+    version = selectors.version_get(version_id=version_id, kind=kind)
     selected = version_select(image=image, version=version, actor=actor(request))
     return {"status": "ok", "message": f"{selected} je vybraná."}
 
@@ -38,7 +39,7 @@ def _select(request: HttpRequest, model: type[V], image_id: int, version_id: int
 )
 def coloring_retry(request: HttpRequest, version_id: VersionId) -> ColoringVersion:
     """The version back in `queued` with a new RunPod job; 400 unless it is in `error`."""
-    return _retry(request, ColoringVersion, version_id)
+    return _retry(request, COLORING, version_id)
 
 
 @router.post(
@@ -48,7 +49,7 @@ def coloring_retry(request: HttpRequest, version_id: VersionId) -> ColoringVersi
 )
 def svg_retry(request: HttpRequest, version_id: VersionId) -> SvgVersion:
     """The version back in `queued`; 400 unless it is in `error`."""
-    return _retry(request, SvgVersion, version_id)
+    return _retry(request, SVG, version_id)
 
 
 @router.post(
@@ -58,7 +59,7 @@ def svg_retry(request: HttpRequest, version_id: VersionId) -> SvgVersion:
 )
 def coloring_select(request: HttpRequest, image_id: ImageId, version_id: VersionId) -> dict:
     """400 when the version is not completed or belongs to another photo."""
-    return _select(request, ColoringVersion, image_id, version_id)
+    return _select(request, COLORING, image_id, version_id)
 
 
 @router.post(
@@ -68,4 +69,4 @@ def coloring_select(request: HttpRequest, image_id: ImageId, version_id: Version
 )
 def svg_select(request: HttpRequest, image_id: ImageId, version_id: VersionId) -> dict:
     """400 when the version is not completed or belongs to another photo."""
-    return _select(request, SvgVersion, image_id, version_id)
+    return _select(request, SVG, image_id, version_id)

@@ -252,7 +252,7 @@ def _same_parent(parent: Model, version: Version) -> None:
         raise ProcessingRuleError("Verze nepatří k této fotce.")
 
 
-def version_retry(*, image: Model, version: Version, actor: str) -> Version:
+def version_retry(*, image: Model, version: V, actor: str) -> V:
     """Start a version in `error` again, as it is now configured (backend re-chosen,
     and whatever its kind resets on a retry cleared).
 
@@ -290,7 +290,7 @@ def version_retry(*, image: Model, version: Version, actor: str) -> Version:
     return version
 
 
-def version_select(*, image: Model, version: Version, actor: str) -> Version:
+def version_select(*, image: Model, version: V, actor: str) -> V:
     """Make a completed version its photo's selected one of its kind (staff's choice).
 
     Raises ProcessingRuleError when the version belongs to another photo or is not
