@@ -77,14 +77,21 @@ def orders_fetch(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+def _order_run(
+    request: HtmxHttpRequest, number: str, service: Callable[..., object], ok: str, failed: str
+) -> HttpResponse:
+    """An order-level button: `service(order=…, actor=…)` and its banner."""
+    order = order_get_by_number(number)
+    return _run(request, order, lambda: service(order=order, actor=actor(request)), ok, failed)
+
+
 @require_POST
 @staff_member_required
 def order_sync(request: HtmxHttpRequest, number: str) -> HttpResponse:
-    order = order_get_by_number(number)
-    return _run(
+    return _order_run(
         request,
-        order,
-        lambda: shopify.order_sync_enqueue(order=order, actor=actor(request)),
+        number,
+        shopify.order_sync_enqueue,
         "Synchronizace spuštěna. Obrázky se stahují na pozadí.",
         "Chyba při synchronizaci",
     )
@@ -93,11 +100,10 @@ def order_sync(request: HtmxHttpRequest, number: str) -> HttpResponse:
 @require_POST
 @staff_member_required
 def order_generate_coloring(request: HtmxHttpRequest, number: str) -> HttpResponse:
-    order = order_get_by_number(number)
-    return _run(
+    return _order_run(
         request,
-        order,
-        lambda: processing.order_coloring_generate(order=order, actor=actor(request)),
+        number,
+        processing.order_coloring_generate,
         "Generování omalovánek zahájeno.",
         "Chyba při generování omalovánek",
     )
@@ -106,11 +112,10 @@ def order_generate_coloring(request: HtmxHttpRequest, number: str) -> HttpRespon
 @require_POST
 @staff_member_required
 def order_generate_svg(request: HtmxHttpRequest, number: str) -> HttpResponse:
-    order = order_get_by_number(number)
-    return _run(
+    return _order_run(
         request,
-        order,
-        lambda: processing.order_svg_generate(order=order, actor=actor(request)),
+        number,
+        processing.order_svg_generate,
         "Generování SVG zahájeno.",
         "Chyba při generování SVG",
     )
