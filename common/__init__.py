@@ -3,4 +3,5 @@
 - `queueing`: send a Celery task by name, after the transaction commits, never failing
   the caller (the one way work is queued).
 - `redis`: the process's shared Redis client.
+- `database`: which exceptions mean "the database is unavailable".
 """

@@ -322,6 +322,12 @@ RUNPOD_MAX_BODY_BYTES = env.int("RUNPOD_MAX_BODY_BYTES", default=10_000_000)
 PROCESSING_STALE_QUEUED = env.int("PROCESSING_STALE_QUEUED", default=600)
 PROCESSING_STALE_RUNNING = env.int("PROCESSING_STALE_RUNNING", default=300)
 PROCESSING_STALE_POLLING = env.int("PROCESSING_STALE_POLLING", default=120)
+# A RunPod submission cannot run longer than its task's hard time limit (90 s), so one
+# left in `runpod_submitting` for longer was cut off.
+PROCESSING_STALE_SUBMITTING = env.int("PROCESSING_STALE_SUBMITTING", default=120)
+# A submission cut off after the request may have reached RunPod: by default the version
+# fails (a job may run and be billed; staff decide); true resubmits it once instead.
+RUNPOD_RESUBMIT_INTERRUPTED = env.bool("RUNPOD_RESUBMIT_INTERRUPTED", default=False)
 # After this many resumptions of one version the sweep gives up and sets `error`.
 PROCESSING_MAX_RECOVERIES = env.int("PROCESSING_MAX_RECOVERIES", default=3)
 # Timeouts (seconds) of one request to RunPod and to Vectorizer.ai (its pages can be slow).

@@ -42,7 +42,18 @@ class Resume(enum.StrEnum):
     REQUEUE = "requeue"  # never started (its message was lost): queue the first step again
     RESTART = "restart"  # a one-call step was cut off: run it again, a capped number of times
     REPOLL = "repoll"  # a remote job is known: poll it again
-    RESUBMIT = "resubmit"  # cut off while submitting a paid job: once more at most
+    # Cut off while submitting a paid job: fail it, or (if the shop chose so) resubmit once.
+    SUBMISSION_INTERRUPTED = "submission-interrupted"
+
+    @property
+    def at_once_on_start(self) -> bool:
+        """Whether a starting worker may resume at once, without waiting for staleness.
+
+        Only where a duplicate is harmless: a second message for a queued version loses
+        its claim, a second poll of the same job merges by its sequence number. Steps
+        that run or submit may still be running in another worker.
+        """
+        return self in {Resume.REQUEUE, Resume.REPOLL}
 
 
 @dataclass(frozen=True)
@@ -198,8 +209,8 @@ COLORING = kind_declare(
             ),
             Stale(
                 frozenset({ColoringStatus.RUNPOD_SUBMITTING}),
-                "PROCESSING_STALE_RUNNING",
-                Resume.RESUBMIT,
+                "PROCESSING_STALE_SUBMITTING",
+                Resume.SUBMISSION_INTERRUPTED,
             ),
             Stale(RUNPOD_AWAITING, "PROCESSING_STALE_POLLING", Resume.REPOLL),
         ),

@@ -4,13 +4,20 @@ Queues (CELERY_TASK_ROUTES in settings): `io`, the default, for work that waits 
 the network (RunPod, Vectorizer.ai, the sweep); `cpu` for image work in the worker
 (`*_local_run`), so a heavy filter never delays a poll.
 
-Retries: every task retries `ProcessingTransientError` with exponential backoff and
-jitter (`retry_backoff`, capped by `retry_backoff_max`) up to `max_retries` times. The
+Retries: every task retries `ProcessingTransientError` and a database outage
+(`common.database.DATABASE_UNAVAILABLE`) with exponential backoff and jitter
+(`retry_backoff`, capped by `retry_backoff_max`) up to `max_retries` times. The
 services put the version back into a state the retry can claim before they raise. When
 retries run out, or on a permanent error, a time limit or anything unexpected, the
 task's `on_failure` handler sets the version to `error` with a message, so no version
 is left in progress (and the recovery sweep catches what even that misses: a killed
-worker runs no handler). All tasks are idempotent: acks_late means some run twice.
+worker runs no handler). A database outage is never the version's failure: when its
+retries run out the version is left as it is, and the sweep resumes it once the
+database is back (a RunPod job already paid for is polled again, not failed). All
+tasks are idempotent: acks_late means some run twice.
+
+A worker that starts runs one recovery pass at once (`worker_ready`), so the polls and
+messages a killed predecessor held are resumed within seconds, not at the next sweep.
 """
 
 from __future__ import annotations
@@ -19,7 +26,10 @@ import logging
 from typing import Any
 
 from celery import Task, shared_task
+from celery.signals import worker_ready
 
+from common.database import DATABASE_UNAVAILABLE
+from common.queueing import enqueue
 from processing import services
 from processing.errors import ProcessingTransientError
 from processing.kinds import COLORING, SVG
@@ -48,7 +58,7 @@ RETRY: dict[str, Any] = {
     "base": ProcessingTask,
     "bind": True,
     "acks_late": True,
-    "autoretry_for": (ProcessingTransientError,),
+    "autoretry_for": (ProcessingTransientError, *DATABASE_UNAVAILABLE),
     "retry_backoff": True,
 }
 
@@ -60,6 +70,15 @@ def _version_id(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
 def _version_task_failure(
     self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
 ) -> None:
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        # Not the version's fault, and the database may still be away: the sweep resumes it.
+        logger.warning(
+            "%s for %s %s: database unavailable, left for recovery",
+            self.name,
+            self.version_kind,
+            args,
+        )
+        return
     # Every version task names its kind (`version_kind`), so one handler serves all kinds.
     outcome = services.version_task_failed(
         kind=self.version_kind, version_id=_version_id(args, kwargs), exc=exc
@@ -141,7 +160,13 @@ def _recover_failure(
     time_limit=60,
     on_failure=_recover_failure,
 )
-def processing_recover(self: Any) -> str:
-    """The minutely recovery sweep (CELERY_BEAT_SCHEDULE "processing-recover")."""
-    lines = services.processing_recover()
+def processing_recover(self: Any, at_start: bool = False) -> str:
+    """The minutely recovery sweep (CELERY_BEAT_SCHEDULE "processing-recover"), and the
+    pass a starting worker asks for (`at_start`)."""
+    lines = services.processing_recover(at_start=at_start)
     return f"{len(lines)} resumed"
+
+
+@worker_ready.connect(dispatch_uid="processing.tasks.recover_at_start")
+def _recover_at_start(**kwargs: Any) -> None:
+    enqueue("processing.tasks.processing_recover", True)

@@ -5,9 +5,9 @@ the other (tasks → services), never the reverse.
 
 All run on the "io" queue (see CELERY_TASK_ROUTES): they wait on Shopify or photo hosts.
 Retries: transient Shopify errors (network, 429, 5xx, THROTTLED — the client already
-retried a few times within the call) are retried by Celery with exponential backoff up
-to 5 times; after that the work stays recorded (pending inbox row, order status) for
-the sweep.
+retried a few times within the call) and a database outage are retried by Celery with
+exponential backoff; after that the work stays recorded (pending inbox row, order
+status) for the sweep.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from typing import Any
 
 from celery import shared_task
 
+from common.database import DATABASE_UNAVAILABLE
+
 from . import services
 from .errors import ShopifyTransientError
 
@@ -23,7 +25,7 @@ from .errors import ShopifyTransientError
 shopify_task = shared_task(
     bind=True,
     acks_late=True,
-    autoretry_for=(ShopifyTransientError,),
+    autoretry_for=(ShopifyTransientError, *DATABASE_UNAVAILABLE),
     retry_backoff=5,
     retry_backoff_max=300,
     retry_jitter=True,
@@ -31,12 +33,24 @@ shopify_task = shared_task(
 )
 
 
+# Tasks without Shopify calls of their own retry only a database outage.
+DATABASE_RETRY: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": DATABASE_UNAVAILABLE,
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
 @shopify_task
 def webhook_process(self: Any, event_id: int) -> str:
     return services.webhook_process(event_id=event_id)
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=90, time_limit=120)
+@shared_task(**DATABASE_RETRY, soft_time_limit=90, time_limit=120)
 def webhooks_drain(self: Any) -> str:
     return f"applied={services.webhooks_drain()}"
 
@@ -52,11 +66,11 @@ def orders_fetch(self: Any, limit: int = 20, actor: str = "system") -> str:
     return f"imported={counts.imported} updated={counts.updated} failed={counts.failed}"
 
 
-@shared_task(bind=True, acks_late=True, soft_time_limit=1800, time_limit=1900)
+@shared_task(**DATABASE_RETRY, soft_time_limit=1800, time_limit=1900)
 def order_photos_download(self: Any, order_id: int) -> str:
     return services.order_photos_download(order_id=order_id)
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(**DATABASE_RETRY)
 def shopify_sweep(self: Any) -> str:
     return str(services.shopify_sweep())

@@ -93,10 +93,21 @@ def coloring_runpod_submit(*, version_id: int) -> str:
 def submission_interrupted(version: ColoringVersion, *, reason: str) -> str:
     """A submission ended without a stored job id, and RunPod may have a job we do not know.
 
-    The first time the version goes back to `queued` to be submitted once more
-    ("resubmit"); the second time it fails instead ("gave-up"), so an unlucky version
-    can cost at most two jobs, never an endless series.
+    By default the version fails ("gave-up") with a message saying that a job may already
+    run: only staff's "Zopakovat" makes a new, deliberate (and paid) attempt, so a job is
+    never paid for twice by accident. With RUNPOD_RESUBMIT_INTERRUPTED the first time the
+    version goes back to `queued` to be submitted once more ("resubmit") and only the
+    second time fails: at most two jobs, never an endless series.
     """
+    if not settings.RUNPOD_RESUBMIT_INTERRUPTED:
+        version_fail(
+            version,
+            "Odeslání na RunPod bylo přerušeno před uložením ID úlohy "
+            f"({reason}). Úloha na RunPodu už možná běží a platí se, proto se automaticky "
+            "neodesílá znovu. Zkontrolujte úlohy na RunPodu a verzi případně zopakujte "
+            "tlačítkem Zopakovat.",
+        )
+        return "gave-up"
     if version.runpod_interrupted_submits >= 1:
         version_fail(
             version,

@@ -7,8 +7,9 @@
   It finds versions in progress whose row has not changed for longer than a threshold,
   per kind and status as each kind declares (`processing.kinds`, `Stale`), and resumes
   each from where it is: queue a version that never started,
-  poll a stored RunPod job, run a local or Vectorizer.ai step again, resubmit an
-  interrupted RunPod submission once. Each resumption is claimed with a conditional
+  poll a stored RunPod job, run a local or Vectorizer.ai step again; an interrupted
+  RunPod submission fails (a job may already run) unless RUNPOD_RESUBMIT_INTERRUPTED
+  allows one resubmission. Each resumption is claimed with a conditional
   UPDATE that also requires the row to still be stale, so two sweeps at once (or a
   sweep and a worker that wakes up) never both act.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
@@ -112,41 +114,49 @@ def _restart(version: Version, cutoff: datetime) -> str:
     return "přerušené zpracování spuštěno znovu"
 
 
-def _resubmit(version: Version, cutoff: datetime) -> str:
+def _submission_interrupted(version: Version, cutoff: datetime) -> str:
     assert isinstance(version, ColoringVersion)
     if version.runpod_job_id:  # cannot happen (stored with the status), but if so: poll
         return _repoll(version, cutoff)
+    # Claimed (and its row locked) first: a worker that stores a job id now waits for
+    # this transaction, then finds the row moved on and cancels its job.
+    if not _touch(version, cutoff, runpod_job_id=""):
+        return ""
     outcome = submission_interrupted(version, reason="worker skončil uprostřed odesílání")
     if outcome == "resubmit":
         version_start_enqueue(version)
         return "přerušené odeslání na RunPod: odesílá se znovu (jednou)"
-    return "přerušené odeslání na RunPod: podruhé, verze je v chybě"
+    return "přerušené odeslání na RunPod: verze je v chybě, úloha možná běží"
 
 
 RESUMES: dict[Resume, Callable[[Version, datetime], str]] = {
     Resume.REQUEUE: _requeue,
     Resume.RESTART: _restart,
     Resume.REPOLL: _repoll,
-    Resume.RESUBMIT: _resubmit,
+    Resume.SUBMISSION_INTERRUPTED: _submission_interrupted,
 }
 
 
-def processing_recover(*, now: datetime | None = None) -> list[str]:
+def processing_recover(*, now: datetime | None = None, at_start: bool = False) -> list[str]:
     """Resume every stale in-progress version of every kind; return one line per version
     acted on. Safe to run at any time and concurrently with itself and with workers.
+
+    `at_start` (a worker has just started, so its predecessor's polls and messages may be
+    gone): what is safe to resume at once (`Resume.at_once_on_start`) is resumed without
+    waiting for it to go stale, so stored RunPod jobs are polled again within seconds.
     """
     now = now or timezone.now()
     lines = []
     for kind in kinds():
         for rule in kind.stale:
-            lines += _recover(kind, rule, now)
+            lines += _recover(kind, rule, now, at_once=at_start and rule.resume.at_once_on_start)
     for line in lines:
         logger.info("Recovery: %s", line)
     return lines
 
 
-def _recover(kind: VersionKind, rule: Stale, now: datetime) -> list[str]:
-    cutoff = now - timedelta(seconds=getattr(settings, rule.after))
+def _recover(kind: VersionKind[Any], rule: Stale, now: datetime, *, at_once: bool) -> list[str]:
+    cutoff = now if at_once else now - timedelta(seconds=getattr(settings, rule.after))
     stale = (
         kind.versions()
         .filter(status__in=rule.statuses, updated_at__lt=cutoff)

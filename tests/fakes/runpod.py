@@ -66,6 +66,9 @@ class FakeRunPod(FakeServer):
         self.max_body = max_body
         self.jobs: dict[str, Job] = {}
         self.submissions: list[Job] = []
+        # Every POST /run received, also those answered by a dropped connection (each
+        # one may be a job RunPod bills).
+        self.run_calls = 0
         self.cancels: list[str] = []
         self.status_calls = 0
         self._scripts: deque[tuple[Any, ...]] = deque()
@@ -101,6 +104,7 @@ class FakeRunPod(FakeServer):
 
     def _run(self, body: bytes) -> Reply:
         with self._lock:
+            self.run_calls += 1
             failure = self._run_failures.popleft() if self._run_failures else None
         if failure == "DROP":
             return Reply(drop=True)

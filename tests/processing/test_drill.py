@@ -142,3 +142,23 @@ def test_sigkill_mid_runpod_job_and_mid_local_job_then_recovery_completes_both(
     assert local.recoveries == 1 and "přerušeno" in local.error_history
     assert remote.runpod_submit_attempts == 1
     assert remote.runpod_job_id == runpod.submissions[0].id
+
+
+def test_a_restarted_worker_polls_a_stored_runpod_job_again_within_10_s(
+    workers: Workers, runpod: FakeRunPod
+) -> None:
+    runpod.job_seconds = 12.0
+    remote = services.coloring_generate(image=downloaded_image(), actor="user:jana")
+    first = workers.start()
+    wait_for(lambda: status(remote.pk) in AWAITING, "the RunPod job id to be stored")
+    workers.kill(first)  # its scheduled polls stay with Redis for an hour
+    job = runpod.submissions[0]
+    polls_before = job.polls
+
+    restarted = time.monotonic()
+    workers.start()  # no sweep by hand: the worker's own pass at start resumes the job
+    wait_for(lambda: job.polls > polls_before, "a poll after the restart", timeout=10.0)
+    assert time.monotonic() - restarted < 10.0
+
+    wait_for(lambda: status(remote.pk) == "completed", "the job to complete")
+    assert len(runpod.submissions) == 1 and runpod.run_calls == 1

@@ -96,8 +96,9 @@ def test_a_stuck_poll_chain_is_resumed_with_the_stored_job(
 
 
 def test_an_interrupted_submission_is_resubmitted_once_and_says_so(
-    image: Any, runpod: FakeRunPod, django_capture_on_commit_callbacks: Any
+    image: Any, runpod: FakeRunPod, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.RUNPOD_RESUBMIT_INTERRUPTED = True  # the shop chose one automatic resubmission
     version = stale(
         factories.ColoringVersionFactory(image=image, backend="runpod", status="runpod_submitting")
     )
@@ -121,6 +122,47 @@ def test_an_interrupted_submission_is_resubmitted_once_and_says_so(
     assert version.status == "error"
     assert "podruhé přerušeno" in version.error_message
     assert tasks == [] and len(runpod.submissions) == 1
+
+
+def test_an_interrupted_submission_fails_without_a_second_job_by_default(
+    image: Any, runpod: FakeRunPod, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    submitting = factories.ColoringVersionFactory(
+        image=image, backend="runpod", status="runpod_submitting"
+    )
+    stale(submitting, settings.PROCESSING_STALE_SUBMITTING - 5)
+    assert sweep(django_capture_on_commit_callbacks) == ([], [])  # may still be submitting
+
+    stale(submitting, settings.PROCESSING_STALE_SUBMITTING + 5)
+    lines, tasks = sweep(django_capture_on_commit_callbacks)
+
+    submitting.refresh_from_db()
+    assert submitting.status == "error"
+    assert "Úloha na RunPodu už možná běží" in submitting.error_message
+    assert tasks == [] and runpod.run_calls == 0
+    assert "verze je v chybě, úloha možná běží" in lines[0]
+
+
+def test_a_starting_worker_resumes_polls_and_lost_messages_at_once(
+    image: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    polling = factories.ColoringVersionFactory(
+        image=image, backend="runpod", status="runpod_processing", runpod_job_id="job-1"
+    )
+    queued = factories.ColoringVersionFactory(image=image, version=2, backend="local")
+    # Possibly still running in another worker: a start never touches these early.
+    factories.ColoringVersionFactory(image=image, version=3, status="processing")
+    factories.ColoringVersionFactory(image=image, version=4, status="runpod_submitting")
+    assert sweep(django_capture_on_commit_callbacks) == ([], [])  # nothing is stale yet
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        lines = services.processing_recover(at_start=True)
+
+    assert sorted(sent_tasks(callbacks)) == [
+        ("processing.tasks.coloring_local_run", (queued.pk,)),
+        ("processing.tasks.coloring_runpod_poll", (polling.pk, polling.runpod_poll_seq)),
+    ]
+    assert len(lines) == 2
 
 
 def test_interrupted_svg_steps_are_run_again(

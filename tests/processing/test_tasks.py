@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import InterfaceError, OperationalError
 
 from processing import services, tasks
 from processing.errors import ProcessingPermanentError, ProcessingTransientError
@@ -118,8 +119,9 @@ def test_a_run_500_is_transient_and_the_version_waits_to_be_retried(
 
 
 def test_a_submission_cut_off_after_sending_is_resubmitted_once_then_given_up(
-    image: Any, runpod: FakeRunPod
+    image: Any, runpod: FakeRunPod, settings: Any
 ) -> None:
+    settings.RUNPOD_RESUBMIT_INTERRUPTED = True  # the shop chose one automatic resubmission
     runpod.fail_next_run("DROP")
     runpod.fail_next_run("DROP")
     version = services.coloring_generate(image=image, actor="x")
@@ -136,6 +138,46 @@ def test_a_submission_cut_off_after_sending_is_resubmitted_once_then_given_up(
     assert version.status == "error"
     assert "podruhé přerušeno" in version.error_message
     assert tasks.coloring_runpod_submit(version.pk) == "skipped-error"
+
+
+def test_a_submission_cut_off_after_sending_fails_and_only_a_retry_submits_again(
+    image: Any, runpod: FakeRunPod
+) -> None:
+    runpod.fail_next_run("DROP")  # the request reached RunPod, the answer was lost
+    version = services.coloring_generate(image=image, actor="x")
+
+    result = tasks.coloring_runpod_submit.apply(args=(version.pk,))
+
+    assert isinstance(result.result, ProcessingPermanentError)
+    version.refresh_from_db()
+    assert version.status == "error"
+    assert "Úloha na RunPodu už možná běží" in version.error_message
+    assert "Zopakovat" in version.error_message
+    assert runpod.run_calls == 1
+    assert tasks.coloring_runpod_submit(version.pk) == "skipped-error"
+    assert runpod.run_calls == 1
+
+    services.version_retry(image=image, version=version, actor="user:jana")
+    assert tasks.coloring_runpod_submit(version.pk) == "submitted"
+    assert runpod.run_calls == 2  # the second job is staff's deliberate attempt
+
+
+def test_a_database_outage_never_fails_the_version(image: Any, runpod: FakeRunPod) -> None:
+    version = services.coloring_generate(image=image, actor="x")
+    services.coloring_runpod_submit(version_id=version.pk)
+    version.refresh_from_db()
+    assert tasks.coloring_runpod_poll.autoretry_for[-2:] == (OperationalError, InterfaceError)
+
+    # What Celery calls when the retries for "couldn't get a connection" have run out.
+    tasks.coloring_runpod_poll.on_failure(
+        OperationalError("couldn't get a connection after 10.00 sec"),
+        "task-id",
+        (version.pk, version.runpod_poll_seq),
+        {},
+        None,
+    )
+    stored = ColoringVersion.objects.get(pk=version.pk)
+    assert (stored.status, stored.error_message) == ("runpod_submitted", "")
 
 
 @pytest.mark.parametrize("failure", [401, 413])
