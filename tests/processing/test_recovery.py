@@ -147,7 +147,7 @@ def test_a_starting_worker_resumes_polls_and_lost_messages_at_once(
     image: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     polling = factories.ColoringVersionFactory(
-        image=image, backend="runpod", status="runpod_processing", runpod_job_id="job-1"
+        image=image, version=1, backend="runpod", status="runpod_processing", runpod_job_id="j"
     )
     queued = factories.ColoringVersionFactory(image=image, version=2, backend="local")
     # Possibly still running in another worker: a start never touches these early.
