@@ -9,5 +9,8 @@ class WebConfig(AppConfig):
     verbose_name = "Rozhraní pro obsluhu"
 
     def ready(self) -> None:
-        # Connects the receivers that turn the domain's committed changes into live events.
+        # `checks` registers the deployment checks that recognise our sync-only middleware;
+        # `live` connects the receivers that turn the domain's committed changes into live
+        # events.
+        from .. import checks  # noqa: F401
         from . import live  # noqa: F401
