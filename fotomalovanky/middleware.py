@@ -10,11 +10,13 @@ see benchmarks/README.md). Behaviour is unchanged; only the threading is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware import clickjacking, common, csrf, locale, security
 from django_htmx import middleware as htmx
 
@@ -32,3 +34,23 @@ AuthenticationMiddleware = _sync_only(auth.AuthenticationMiddleware)
 MessageMiddleware = _sync_only(messages.MessageMiddleware)
 XFrameOptionsMiddleware = _sync_only(clickjacking.XFrameOptionsMiddleware)
 HtmxMiddleware = _sync_only(htmx.HtmxMiddleware)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every response whose view chose none.
+
+    The pages, their htmx partials and the actions' answers show customers' orders to
+    signed-in staff: no browser or proxy cache may keep them after a logout. Static files
+    never get here (WhiteNoise answers them earlier in MIDDLEWARE, with its own long-lived
+    headers); views that choose their own header keep it: the admin's `never_cache`, the
+    health check, stored files. A plain class, so sync-only like the rest of the chain.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

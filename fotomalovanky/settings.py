@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "fotomalovanky.middleware.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fotomalovanky.middleware.NoStoreMiddleware",
     "fotomalovanky.middleware.SessionMiddleware",
     "fotomalovanky.middleware.LocaleMiddleware",
     "fotomalovanky.middleware.CommonMiddleware",

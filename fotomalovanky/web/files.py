@@ -48,5 +48,6 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
         response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
     response["Content-Security-Policy"] = FILE_CSP
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Not even the browser keeps a customer's photo once staff close the page.
+    response["Cache-Control"] = "private, no-store"
     return response
