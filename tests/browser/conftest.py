@@ -9,8 +9,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from orders.models import Image
+from shopify_sync.imaging import make_preview
+from tests.factories import ImageFactory
+from tests.fakes.photos import PHOTOS
 from tests.live import DaphneServer, daphne
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -97,3 +102,15 @@ def screenshot(page: Page, name: str) -> None:
 def wait_for_socket(page: Page) -> None:
     """The page's WebSocket is open (htmx marks it), so pushes from now on arrive."""
     page.wait_for_function("() => window.__socketOpen === true")
+
+
+def downloaded_photo() -> Image:
+    """Order #1270's photo, downloaded and with its preview, ready to be coloured."""
+    image = ImageFactory(line_item__order__order_number="#1270", line_item__dedication="Pro Aničku")
+    image.file.save("chelsea.jpg", ContentFile((PHOTOS / "chelsea.jpg").read_bytes()), save=False)
+    image.preview.save(
+        "preview.jpg", ContentFile(make_preview(PHOTOS / "chelsea.jpg", size=1024)), save=False
+    )
+    image.downloaded_at = image.line_item.order.created_at
+    image.save()
+    return image

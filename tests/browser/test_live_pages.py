@@ -7,14 +7,12 @@ from typing import Any
 
 import pytest
 import requests
-from django.core.files.base import ContentFile
 from playwright.sync_api import BrowserContext, expect
 
 from orders.services import order_status_set
-from shopify_sync.imaging import make_preview
-from tests.browser.conftest import log_in, screenshot, wait_for_socket
+from tests.browser.conftest import downloaded_photo, log_in, screenshot, wait_for_socket
 from tests.factories import ColoringVersionFactory, ImageFactory
-from tests.fakes.photos import PHOTOS, FakePhotoHost
+from tests.fakes.photos import FakePhotoHost
 from tests.fakes.shopify import fixture, webhook_headers
 from tests.live import DaphneServer
 
@@ -50,17 +48,6 @@ def test_a_new_order_from_a_webhook_appears_in_the_list_without_a_reload(
     expect(row).to_contain_text("Ke kontrole")  # downloaded by the worker, updated live
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "order-list")
-
-
-def downloaded_photo() -> Any:
-    image = ImageFactory(line_item__order__order_number="#1270", line_item__dedication="Pro Aničku")
-    image.file.save("chelsea.jpg", ContentFile((PHOTOS / "chelsea.jpg").read_bytes()), save=False)
-    image.preview.save(
-        "preview.jpg", ContentFile(make_preview(PHOTOS / "chelsea.jpg", size=1024)), save=False
-    )
-    image.downloaded_at = image.line_item.order.created_at
-    image.save()
-    return image
 
 
 def test_colouring_a_photo_live_then_selecting_retrying_and_full_screen(
