@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -81,12 +82,14 @@ INSTALLED_APPS = [
     "fotomalovanky.web",
 ]
 
-# Django's own middleware, declared sync-only (see fotomalovanky/middleware.py: one
-# thread hand-off per request under ASGI instead of one per hook). WhiteNoise is sync-only.
+# Django's own middleware and django-csp's, declared sync-only (see
+# fotomalovanky/middleware.py: one thread hand-off per request under ASGI instead of one
+# per hook). WhiteNoise is sync-only; static files it serves skip everything after it.
 MIDDLEWARE = [
     "fotomalovanky.middleware.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fotomalovanky.middleware.NoStoreMiddleware",
+    "fotomalovanky.middleware.CSPMiddleware",
     "fotomalovanky.middleware.SessionMiddleware",
     "fotomalovanky.middleware.LocaleMiddleware",
     "fotomalovanky.middleware.CommonMiddleware",
@@ -359,6 +362,29 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # Nothing frames our pages (the admin's pop-ups are windows, not frames).
 X_FRAME_OPTIONS = "DENY"
+
+# The Content-Security-Policy of every answer that sets none itself (stored files send
+# a stricter one, fotomalovanky/web/files.py). Scripts and styles come only from our static
+# files: no inline <script>, style="" or on…="" in templates, and htmx is told not to
+# insert its indicator <style> nor to eval (templates/base.html, the htmx-config meta).
+# 'self' in connect-src also allows ws:/wss: to this host (CSP Level 3), so the live
+# pages' WebSockets connect (tests/browser/test_csp.py checks it in Chromium).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# As an app only for its checks of the settings above.
+INSTALLED_APPS += ["csp"]
+
 # Django's checks look for these middleware by exact dotted path and so miss our
 # sync-only subclasses; fotomalovanky/checks.py runs them against the subclasses instead.
 SILENCED_SYSTEM_CHECKS = ["security.W001", "security.W002", "security.W003"]

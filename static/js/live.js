@@ -1,6 +1,7 @@
 // Live pages: re-fetch what a page shows when its WebSocket reconnects (messages sent
-// while it was down are lost), react to the server's "the list changed" signal, and
-// open images full screen.
+// while it was down are lost), react to the server's "the list changed" signal, open
+// images full screen and close banners. Handlers live here, none inline: see the CSP in
+// fotomalovanky/settings.py.
 (function () {
   let openedBefore = false;
 
@@ -36,6 +37,11 @@
   });
 
   document.addEventListener("click", function (event) {
+    const dismiss = event.target.closest(".banner .dismiss");
+    if (dismiss) {
+      dismiss.closest(".banner").remove();
+      return;
+    }
     const opener = event.target.closest("[data-fullscreen]");
     const dialog = document.getElementById("fullscreen");
     if (opener && dialog) {

@@ -1,7 +1,10 @@
-"""Caching headers of each kind of response: nothing shown to staff is kept by a cache."""
+"""Headers of each kind of response: a Content-Security-Policy on every page (stored files
+keep their stricter one), and nothing shown to staff is kept by a cache."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,10 +13,25 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponseBase
 from django.test import Client
 
+from fotomalovanky.web.files import FILE_CSP
 from tests.factories import ImageFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+PAGE_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# What the policy forbids in markup: inline scripts, inline styles, inline event handlers.
+INLINE = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
 
 
 @pytest.fixture
@@ -38,6 +56,43 @@ def staff_responses(client: Client, image: Any) -> dict[str, HttpResponseBase]:
 
 def directives(response: HttpResponseBase) -> set[str]:
     return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def policy(response: HttpResponseBase) -> dict[str, str]:
+    """The Content-Security-Policy as {directive: its sources}."""
+    parts = (part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
+    return {name: sources for name, sources in parts}
+
+
+def test_staff_pages_partials_and_actions_send_the_page_policy(
+    staff_client: Client, image: Any
+) -> None:
+    for kind, response in staff_responses(staff_client, image).items():
+        assert policy(response) == PAGE_POLICY, kind
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/orders/order/", "/admin/login/"])
+def test_admin_pages_send_the_page_policy(admin_client_: Client, path: str) -> None:
+    assert policy(admin_client_.get(path)) == PAGE_POLICY
+
+
+def test_stored_files_keep_their_own_sandboxing_policy(staff_client: Client) -> None:
+    path = default_storage.save("1/2/image.svg", ContentFile(b"<svg></svg>"))
+
+    response = staff_client.get(f"/media/{path}")
+    response.close()
+
+    assert response["Content-Security-Policy"] == FILE_CSP
+
+
+def test_templates_have_no_inline_scripts_styles_or_handlers() -> None:
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {match[0]}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for match in INLINE.finditer(path.read_text(encoding="utf-8"))
+    ]
+
+    assert found == []
 
 
 def test_staff_pages_partials_and_actions_are_private_and_not_stored(
