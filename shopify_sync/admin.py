@@ -79,7 +79,8 @@ class ShopifyWebhookEventAdmin(admin.ModelAdmin):
     @admin.display(description="Obsah")
     def pretty_payload(self, obj: ShopifyWebhookEvent) -> SafeString:
         text = json.dumps(obj.payload, indent=2, ensure_ascii=False, sort_keys=True)
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+        # A class, not style="": the pages' CSP allows no inline styles (badges.css has it).
+        return format_html('<pre class="payload">{}</pre>', text)
 
     @admin.action(description="Zpracovat znovu", permissions=["view"])
     def replay(self, request: HttpRequest, queryset: QuerySet[ShopifyWebhookEvent]) -> None:

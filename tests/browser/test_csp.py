@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from shopify_sync.models import ShopifyWebhookEvent
 from tests.browser.conftest import downloaded_photo, log_in, wait_for_socket
 from tests.live import DaphneServer
 
@@ -63,7 +64,14 @@ def test_staff_pages_and_admin_work_under_the_policy(
     watch.assert_clean(page)
 
     order = image.line_item.order
-    for path in ("/admin/", "/admin/orders/order/", f"/admin/orders/order/{order.pk}/change/"):
+    event = ShopifyWebhookEvent.objects.create(webhook_id="wh-1", topic="orders/create", payload={})
+    for path in (
+        "/admin/",
+        "/admin/orders/order/",
+        f"/admin/orders/order/{order.pk}/change/",
+        f"/admin/orders/image/{image.pk}/change/",
+        f"/admin/shopify_sync/shopifywebhookevent/{event.pk}/change/",
+    ):
         page.goto(f"{server.url}{path}")
         expect(page.locator("#content")).to_be_visible()
         watch.assert_clean(page)
