@@ -42,7 +42,7 @@ def image() -> Any:
 def staff_responses(client: Client, image: Any) -> dict[str, HttpResponseBase]:
     """One response of each kind a staff member gets from our own views."""
     card = f"/orders/1270/images/{image.pk}/"
-    return {
+    responses = {
         "order list": client.get("/orders/"),
         "order list, htmx partial": client.get("/orders/?q=1270", headers=HTMX),
         "order detail": client.get("/orders/1270/"),
@@ -50,8 +50,11 @@ def staff_responses(client: Client, image: Any) -> dict[str, HttpResponseBase]:
         "action's answer": client.post(
             card + "coloring/", {"megapixels": "1", "steps": "4"}, headers=HTMX
         ),
-        "action's error": client.post(card + "coloring/1/retry/", headers=HTMX),
     }
+    # Retrying the version just queued is refused (it is not in error): a 400 card.
+    version = image.coloring_versions.get()
+    responses["action's error"] = client.post(card + f"coloring/{version.pk}/retry/", headers=HTMX)
+    return responses
 
 
 def directives(response: HttpResponseBase) -> set[str]:
