@@ -33,6 +33,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .errors import PhotoDownloadError
 from .headers import browser_headers
+from .schemas import MAX_URL_LENGTH
 
 MAX_REDIRECTS = 5
 ATTEMPTS = 3
@@ -141,11 +142,18 @@ class CheckedAdapter(HTTPAdapter):
 
 
 def check_url(url: str) -> tuple[str, int]:
+    if not url:
+        raise PhotoDownloadError("Neplatná adresa fotky: zákazník ji nevyplnil.")
+    if len(url) >= MAX_URL_LENGTH:
+        raise PhotoDownloadError(f"Neplatná adresa fotky: delší než {MAX_URL_LENGTH} znaků.")
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"}:
-        raise PhotoDownloadError(f"Fotka musí mít adresu http nebo https, ne {parts.scheme!r}.")
+        shown = url if len(url) <= 80 else url[:80] + "…"
+        raise PhotoDownloadError(
+            f"Neplatná adresa fotky „{shown}“: fotka musí mít adresu http nebo https."
+        )
     if not parts.hostname:
-        raise PhotoDownloadError("Adresa fotky nemá server.")
+        raise PhotoDownloadError("Neplatná adresa fotky: nemá server.")
     return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
 
 

@@ -10,12 +10,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from .errors import ShopifyPermanentError
 
 DEDICATION_KEY = "Věnování"
 LAYOUT_KEY = "Rozvržení"
+# Image.original_url's length; a photo address this long or longer is refused.
+MAX_URL_LENGTH = 2048
 # "Fotka 1", "Fotka3", "Fotka (4)-2": the last number is the photo's position; "(4)"
 # is the pack size and is ignored. Anchored at the start only, case-sensitive, as the
 # upload app writes it.
@@ -48,12 +49,19 @@ class LineItemData:
 
     @property
     def photos(self) -> list[PhotoRef]:
-        """Photo attributes by position; for a repeated position the first one wins."""
+        """Photo attributes by position; for a repeated position the first one wins.
+
+        Every filled-in photo attribute counts, whatever its value: one that is no
+        http(s) URL becomes a photo whose download fails with a reason staff see, so an
+        order never goes to review a photo short without a word (an empty one is a
+        photo the customer did not give). Values are cut to what the database holds (a
+        longer one is refused as an address when downloading).
+        """
         found: dict[int, str] = {}
         for key, value in self.attributes:
             match = PHOTO_KEY.match(key)
-            if match and int(match[1]) >= 1 and is_http_url(value):
-                found.setdefault(int(match[1]), value)
+            if match and int(match[1]) >= 1 and value.strip():
+                found.setdefault(int(match[1]), value.strip()[:MAX_URL_LENGTH])
         return [PhotoRef(position, url) for position, url in sorted(found.items())]
 
 
@@ -75,11 +83,6 @@ class OrdersPage:
     orders: tuple[OrderData, ...]
     has_next_page: bool
     end_cursor: str | None
-
-
-def is_http_url(value: str) -> bool:
-    parts = urlsplit(value.strip())
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def clean_attributes(pairs: Iterable[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:

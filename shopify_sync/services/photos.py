@@ -44,7 +44,8 @@ class PhotoOutcome:
 
 
 def images_waiting(order_id: int) -> QuerySet[Image]:
-    """Photos of the order with a URL that are not downloaded (never, or failed)."""
+    """Photos of the order with an address that are not downloaded (never, or failed).
+    One whose address is unusable is tried too: it fails with the reason staff see."""
     return Image.objects.filter(line_item__order_id=order_id, downloaded_at__isnull=True).exclude(
         original_url=""
     )

@@ -54,16 +54,19 @@ def test_it_imports_the_order_its_line_items_and_photos(
     ]
     assert (items[0].dedication, items[0].layout) == ("Pro Aničku k narozeninám", "Na výšku")
     photos = [
-        (i.line_item.position, i.position, i.original_url.rsplit("/", 1)[1])
+        (i.line_item.position, i.position, i.original_url.rsplit("/", 1)[-1])
         for i in Image.objects.select_related("line_item")
     ]
+    # "Fotka 2" of item 2 is "not a url": a photo all the same, whose download will fail
+    # with the reason (an empty "Fotka (4)-3" is a photo the customer did not give).
     assert photos == [
         (1, 1, "chelsea.jpg"),
         (1, 2, "rocket.png"),
         (1, 4, "coffee.jpg"),
         (2, 1, "astronaut.jpg"),
+        (2, 2, "not a url"),
     ]
-    assert result.downloads == 4
+    assert result.downloads == 5
     assert len(callbacks) == 2  # the announcement of the new order and the photo download
 
 
@@ -193,7 +196,7 @@ def test_a_sync_never_deletes_what_shopify_no_longer_lists(
         django_capture_on_commit_callbacks,
     )
 
-    assert (LineItem.objects.count(), Image.objects.count()) == (3, 4)
+    assert (LineItem.objects.count(), Image.objects.count()) == (3, 5)
 
 
 def test_line_item_fields_are_refreshed(django_capture_on_commit_callbacks: Any) -> None:

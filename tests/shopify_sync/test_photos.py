@@ -126,3 +126,21 @@ def test_inspect_refuses_a_format_we_do_not_take(tmp_path: Any) -> None:
 
     with pytest.raises(PhotoDownloadError, match="BMP není podporovaný"):
         inspect_photo(path, max_pixels=10**8)
+
+
+@pytest.mark.parametrize("value", ["file:///etc/passwd", "gopher://internal/x", "nahráno"])
+def test_a_photo_whose_address_is_no_http_url_fails_visibly(
+    photo_host: FakePhotoHost, value: str
+) -> None:
+    order = order_with_photos(photo_host, "/photos/chelsea.jpg")
+    ImageFactory(line_item=order.line_items.get(), position=2, original_url=value)
+
+    assert order_photos_download(order_id=order.pk) == "failed"
+
+    bad = Image.objects.get(position=2)
+    assert bad.download_error.startswith("Neplatná adresa fotky")
+    assert bad.downloaded_at is None
+    order.refresh_from_db()
+    assert order.status == Order.Status.ERROR
+    assert "Fotka 2 (položka 1): Neplatná adresa fotky" in order.status_message
+    assert dict(photo_host.hits) == {"/photos/chelsea.jpg": 1}  # nothing else was asked for
