@@ -1,6 +1,7 @@
 """While the database cannot be reached, a web request answers 503 at once, not a bare 500.
 
-Whatever fails because the database cannot be reached answers here, with `Retry-After`:
+The web process gives up on the database after DATABASE_WEB_POOL_TIMEOUT
+(fotomalovanky/webprocess.py); whatever then fails answers here, with `Retry-After`:
 
 - a staff page: templates/503.html, which needs no database (no user, no session);
 - an htmx request: the error banner, retargeted to the page's `#banner` (htmx swaps no
