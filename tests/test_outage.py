@@ -3,6 +3,7 @@
 The database of this process is made unreachable (SQLite: a file that cannot be
 opened; PostgreSQL: a closed port), after the staff member logged in: the first query
 of a request is then the session lookup that `staff_member_required` triggers.
+tests/test_outage_postgres.py does the same to a real daphne.
 """
 
 from __future__ import annotations
