@@ -7,7 +7,12 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from fotomalovanky import webprocess
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fotomalovanky.settings")
+# Before Django sets up: this process serves requests, which wait only briefly for the
+# database (see fotomalovanky/webprocess.py).
+webprocess.configure()
 
 # Django must be set up before anything that imports models (consumers, auth).
 django_asgi_app = get_asgi_application()

@@ -129,6 +129,12 @@ DATABASES = {
     if _given("DATABASE_URL")
     else env.db_url_config(f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
 }
+# Seconds a query waits for a pooled PostgreSQL connection before it fails. The web
+# process waits DATABASE_WEB_POOL_TIMEOUT (set by fotomalovanky/webprocess.py), so
+# during an outage a request answers 503 quickly (fotomalovanky/outage.py); workers,
+# beat and commands wait DATABASE_POOL_TIMEOUT and may ride out a short blip.
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=10.0)
+DATABASE_WEB_POOL_TIMEOUT = env.float("DATABASE_WEB_POOL_TIMEOUT", default=2.0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -142,10 +148,20 @@ else:
     # Under ASGI every request may run in a thread of its own, so persistent per-thread
     # connections would pile up to max_connections; a per-process pool shares a few.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    # Checked as it leaves the pool: after PostgreSQL restarts, every pooled connection
+    # is dead, and unchecked each one would fail a request once the database is back.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Without it psycopg waits 130 s for a server that does not answer.
+    _db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+    _db_options["pool"] = {
         "min_size": 1,
         "max_size": env.int("DATABASE_POOL_SIZE", default=8),
-        "timeout": 10,
+        "timeout": DATABASE_POOL_TIMEOUT,
+        # A failed reconnection is retried with doubling pauses; giving up after 10 s
+        # lets the next query start afresh, so the pool notices the database is back
+        # within seconds of it, not after a pause as long as the outage was.
+        "reconnect_timeout": 10,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

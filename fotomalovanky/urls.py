@@ -10,6 +10,9 @@ admin.site.site_header = "Fotomalovánky Admin"
 admin.site.site_title = "Fotomalovánky Admin"
 admin.site.index_title = "Přehled"
 
+# A database error answers 503 (fotomalovanky/outage.py); anything else Django's 500.
+handler500 = "fotomalovanky.outage.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="orders:list", permanent=False)),
     path("admin/", admin.site.urls),

@@ -6,6 +6,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from fotomalovanky import webprocess
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fotomalovanky.settings")
+# Requests wait only briefly for the database (see fotomalovanky/webprocess.py).
+webprocess.configure()
 
 application = get_wsgi_application()

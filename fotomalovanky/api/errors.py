@@ -9,10 +9,12 @@ input (422) `{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}` as FastA
 | 404 | no such order, image or version; also a malformed id in the path |
 | 405 | the path exists, the method does not |
 | 422 | invalid query or body (ninja's validation, ProcessingValidationError) |
+| 503 | the database cannot be reached now; with `Retry-After` (fotomalovanky/outage.py) |
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
@@ -21,12 +23,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import URLPattern, URLResolver
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from fotomalovanky.outage import DATABASE_ERRORS, database_unavailable
 from processing.errors import ProcessingRuleError, ProcessingValidationError
 
 from .auth import ApiAuthError, error_response
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
+
+logger = logging.getLogger(__name__)
 
 NOT_FOUND = "Nenalezeno."
 NOT_AUTHENTICATED = (
@@ -91,6 +96,21 @@ def register_exception_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return detail(request, str(exc) or NOT_FOUND, 404)
+
+    register_database_handlers(api)
+
+
+def register_database_handlers(api: NinjaAPI) -> None:
+    """ninja would re-raise a database error to Django (a logged 500 that handler500
+    turns into the 503, or with DEBUG on its plain-text traceback): the same 503 here,
+    logged in one line."""
+
+    def on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.warning("database unavailable: %s %s: %s", request.method, request.path, exc)
+        return database_unavailable(request)
+
+    for error in DATABASE_ERRORS:
+        api.exception_handler(error)(on_database_error)
 
 
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:

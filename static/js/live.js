@@ -1,7 +1,7 @@
 // Live pages: re-fetch what a page shows when its WebSocket reconnects (messages sent
-// while it was down are lost), react to the server's "the list changed" signal, open
-// images full screen and close banners. Handlers live here, none inline: see the CSP in
-// fotomalovanky/settings.py.
+// while it was down are lost), react to the server's "the list changed" signal, show
+// the server's banner when its database is down, open images full screen and close
+// banners. Handlers live here, none inline: see the CSP in fotomalovanky/settings.py.
 (function () {
   let openedBefore = false;
 
@@ -27,6 +27,15 @@
 
   document.addEventListener("htmx:wsClose", function () {
     window.__socketOpen = false;
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // htmx swaps no error response by default. The 503 the server sends while its
+    // database is down names its place (HX-Retarget: the page's banner): show it there.
+    const xhr = event.detail.xhr;
+    if (xhr.status === 503 && xhr.getResponseHeader("HX-Retarget")) {
+      event.detail.shouldSwap = true;
+    }
   });
 
   document.addEventListener("htmx:oobAfterSwap", function (event) {
