@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,11 +31,10 @@ from django.views import defaults
 from django_htmx.http import push_url, reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
+from common.database import DATABASE_UNAVAILABLE
+
 logger = logging.getLogger(__name__)
 
-# The pool's PoolTimeout arrives as OperationalError: Django wraps every driver error
-# in its own class of the same name. SQLite's "unable to open" and "locked" are too.
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 MESSAGE = "Databáze je dočasně nedostupná. Zkuste to prosím za chvíli znovu."
 # A restarted PostgreSQL takes seconds; the pool is back within seconds of it.
 RETRY_AFTER_SECONDS = 10
@@ -65,6 +63,6 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: 503 for a database error (Django logs it, as any 500), else Django's 500."""
-    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable(request)
     return defaults.server_error(request)

@@ -15,15 +15,11 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
-import environ
-import psycopg
 import pytest
 import requests
 from playwright.sync_api import expect, sync_playwright
@@ -32,10 +28,10 @@ from fotomalovanky.outage import MESSAGE
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.fakes.tcp_proxy import TcpProxy, tcp_proxy
 from tests.live import BASE_DIR, daphne
+from tests.postgres import database_url, own_database
 
 pytestmark = pytest.mark.integration
 
-LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 API_SECRET = "outage-test-api-secret-0123456789abcdef"
 PAGES = ["/orders/", "/orders/1270/", "/api/v1/orders/1270"]
 # The web process waits DATABASE_WEB_POOL_TIMEOUT (2 s) for a connection.
@@ -74,39 +70,6 @@ class Site:
         return requests.get(self.url + path, headers=headers, cookies=cookies, timeout=30)
 
 
-def server_config() -> dict[str, Any]:
-    url = os.environ.get("DATABASE_URL", "")
-    config = environ.Env.db_url_config(url) if url.startswith("postgres") else {}
-    return config or environ.Env.db_url_config(LOCAL_POSTGRES)
-
-
-@pytest.fixture(scope="module")
-def database() -> Iterator[dict[str, Any]]:
-    """A new, empty database of this module's own, dropped afterwards."""
-    config = {**server_config(), "NAME": f"fm_outage_{uuid.uuid4().hex[:12]}"}
-    admin = psycopg.connect(
-        host=config["HOST"] or "127.0.0.1",
-        port=int(config["PORT"] or 5432),
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with admin:
-        admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-        try:
-            yield config
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
-
-
-def database_url(config: dict[str, Any], port: int | None = None) -> str:
-    password = quote(config["PASSWORD"] or "", safe="")
-    auth = quote(config["USER"], safe="") + (f":{password}" if password else "")
-    host = f"{config['HOST'] or '127.0.0.1'}:{port or config['PORT'] or 5432}"
-    return f"postgres://{auth}@{host}/{config['NAME']}"
-
-
 def prepare(config: dict[str, Any]) -> dict[str, str]:
     env = {
         **os.environ,
@@ -126,6 +89,12 @@ def prepare(config: dict[str, Any]) -> dict[str, str]:
     )
     assert result.returncode == 0, result.stderr
     return dict(json.loads(result.stdout.splitlines()[-1]))
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[dict[str, Any]]:
+    with own_database("fm_outage") as config:
+        yield config
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import URLPattern, URLResolver
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from fotomalovanky.outage import DATABASE_ERRORS, database_unavailable
+from common.database import DATABASE_UNAVAILABLE
+from fotomalovanky.outage import database_unavailable
 from processing.errors import ProcessingRuleError, ProcessingValidationError
 
 from .auth import ApiAuthError, error_response
@@ -109,7 +110,7 @@ def register_database_handlers(api: NinjaAPI) -> None:
         logger.warning("database unavailable: %s %s: %s", request.method, request.path, exc)
         return database_unavailable(request)
 
-    for error in DATABASE_ERRORS:
+    for error in DATABASE_UNAVAILABLE:
         api.exception_handler(error)(on_database_error)
 
 
