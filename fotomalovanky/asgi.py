@@ -1,5 +1,5 @@
-"""ASGI entry point: HTTP through Django (the Shopify webhook directly), WebSockets
-under /ws/ through Channels."""
+"""ASGI entry point: HTTP through Django (the Shopify webhook directly, its only route),
+WebSockets under /ws/ through Channels."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path, re_path  # noqa: E402
 
 from fotomalovanky.api.events import websocket_urlpatterns as api_websocket_urlpatterns  # noqa: E402
+from fotomalovanky.web.webhook import ShopifyWebhookApp  # noqa: E402
 from processing.routing import websocket_urlpatterns  # noqa: E402
-from shopify_sync.webhooks import ShopifyWebhookApp  # noqa: E402
 
-# Shopify's webhook skips Django's middleware chain (see shopify_sync/webhooks.py);
+# Shopify's webhook skips Django's middleware chain (see fotomalovanky/web/webhook.py);
 # everything else is Django.
 http_application = URLRouter(
     [

@@ -1,0 +1,1 @@
+"""The interface layer beside the JSON API (fotomalovanky/api/)."""
