@@ -101,10 +101,15 @@ def process_with_worker(database_url: str) -> float:
 def main() -> None:
     setup_django()
     with temporary_database():
+        from common.redis import redis_client
         from fotomalovanky.celery import app
         from orders.models import Order
+        from shopify_sync.services.inbox import DRAIN_KEY
 
         app.control.purge()
+        # A drain flag left by an earlier run (or a test on the same Redis) without its
+        # purged task would swallow every drain request of this run: the worker waits.
+        redis_client().delete(DRAIN_KEY)
         database_url = current_database_url()
         requests, unique = deliveries()
         trivial = [HttpRequest("GET", "/bench/trivial", {})] * DELIVERIES
