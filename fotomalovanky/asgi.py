@@ -1,9 +1,10 @@
-"""ASGI entry point: HTTP through Django (the Shopify webhook directly), WebSockets
-under /ws/ through Channels."""
+"""ASGI entry point: HTTP through Django (the Shopify webhook directly, its only route),
+WebSockets under /ws/ through Channels."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
@@ -24,31 +25,25 @@ from django.urls import path, re_path  # noqa: E402
 
 from fotomalovanky.api.events import websocket_urlpatterns as api_websocket_urlpatterns  # noqa: E402
 from fotomalovanky.web.routing import websocket_urlpatterns  # noqa: E402
-from shopify_sync.webhooks import ShopifyWebhookApp  # noqa: E402
+from fotomalovanky.web.webhook import ShopifyWebhookApp  # noqa: E402
 
-# Shopify's webhook skips Django's middleware chain (see shopify_sync/webhooks.py);
-# everything else is Django.
-http_application = URLRouter(
-    [
-        path("api/v1/webhooks/shopify", ShopifyWebhookApp()),
-        re_path(r"", django_asgi_app),
-    ]
+# django.urls' path() is typed for views; Channels' URLRouter takes ASGI apps in their
+# place, so the route lists are typed loosely (Any) here.
+webhook_app: Any = ShopifyWebhookApp()
+django_app: Any = django_asgi_app
+staff_sockets: Any = AllowedHostsOriginValidator(
+    AuthMiddlewareStack(URLRouter(list[Any](websocket_urlpatterns)))
 )
 
+# Shopify's webhook skips Django's middleware chain (see fotomalovanky/web/webhook.py);
+# everything else is Django.
+http_routes: list[Any] = [
+    path("api/v1/webhooks/shopify", webhook_app),
+    re_path(r"", django_app),
+]
+# The events route brings its own origin and auth stack (fotomalovanky.api.events).
+websocket_routes: list[Any] = [*api_websocket_urlpatterns, re_path(r"", staff_sockets)]
+
 application = ProtocolTypeRouter(
-    {
-        "http": http_application,
-        # The events route brings its own origin and auth stack (fotomalovanky.api.events).
-        "websocket": URLRouter(
-            [
-                *api_websocket_urlpatterns,
-                re_path(
-                    r"",
-                    AllowedHostsOriginValidator(
-                        AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-                    ),
-                ),
-            ]
-        ),
-    }
+    {"http": URLRouter(http_routes), "websocket": URLRouter(websocket_routes)}
 )

@@ -1,4 +1,8 @@
-"""WSGI entry point (unused by default: daphne serves HTTP and WebSockets via asgi.py)."""
+"""WSGI entry point (unused by default: daphne serves HTTP and WebSockets via asgi.py).
+
+It serves neither WebSockets nor the Shopify webhook, whose one entry point is an ASGI
+app (fotomalovanky/web/webhook.py).
+"""
 
 from __future__ import annotations
 

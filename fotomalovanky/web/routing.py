@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
 
 from . import consumers
 
-# django.urls.path is typed for views; Channels' URLRouter takes ASGI apps in its place.
+# django.urls.path is typed for views; Channels' URLRouter takes ASGI apps in their place.
+order_list: Any = consumers.OrderListConsumer.as_asgi()
+order_detail: Any = consumers.OrderDetailConsumer.as_asgi()
+
 websocket_urlpatterns = [
-    path("ws/orders/", consumers.OrderListConsumer.as_asgi()),  # type: ignore[arg-type]
-    path("ws/orders/<slug:number>/", consumers.OrderDetailConsumer.as_asgi()),  # type: ignore[arg-type]
+    path("ws/orders/", order_list),
+    path("ws/orders/<slug:number>/", order_detail),
 ]

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from common.redis import redis_client
@@ -16,6 +15,7 @@ from orders.models import Order
 from shopify_sync.models import ShopifyWebhookEvent
 from shopify_sync.services import webhook_process, webhooks_drain
 from shopify_sync.services.inbox import DRAIN_KEY
+from tests.asgi import asgi_call
 from tests.fakes.shopify import FakeShopify, fixture, http_error, webhook_headers
 
 pytestmark = pytest.mark.django_db
@@ -37,24 +37,21 @@ def order_payload(number: int) -> dict[str, Any]:
     return payload
 
 
-def deliver(client: Client, number: int) -> None:
+def deliver(number: int) -> None:
     payload = order_payload(number)
     body = json.dumps(payload).encode()
     headers = webhook_headers(body, secret=SECRET, webhook_id=f"wh-{number}")
     assert (
-        client.post(
-            "/api/v1/webhooks/shopify", data=body, content_type="application/json", headers=headers
-        ).status_code
-        == 200
+        asgi_call("POST", "/api/v1/webhooks/shopify", body=body, headers=headers).status_code == 200
     )
 
 
 def test_a_burst_of_deliveries_queues_one_drain(
-    client: Client, clean_queue: Any, django_capture_on_commit_callbacks: Any
+    clean_queue: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         for number in range(5):
-            deliver(client, number)
+            deliver(number)
 
     assert clean_queue.exists(DRAIN_KEY)
     assert clean_queue.llen("io") == 1  # one Celery message for five deliveries

@@ -1,9 +1,9 @@
-"""End to end on real parts: the running app, a real Celery worker on real Redis.
+"""End to end on real parts: the app served by daphne, a real Celery worker on real Redis.
 
 A signed webhook is posted over HTTP; the worker processes the stored delivery, imports
 the order and downloads its photos from the fake photo host onto disk. And when the
-broker is down, the delivery is stored and answered all the same, and the sweep gets
-it processed once the broker is back.
+web process's broker is down, the delivery is stored and answered all the same, and the
+sweep gets it processed once the broker is back.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import requests
 import time_machine
 from django.utils import timezone
 
-from fotomalovanky.celery import app as celery_app
 from orders.models import Image, Order
 from shopify_sync.models import ShopifyWebhookEvent
 from shopify_sync.services import shopify_sweep
 from tests.fakes.photos import PHOTOS, FakePhotoHost
 from tests.fakes.shopify import fixture, webhook_headers
+from tests.live import DaphneServer, daphne
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 SECRET = "test-webhook-secret"
@@ -50,20 +50,14 @@ def post_webhook(base_url: str, payload: dict[str, Any], webhook_id: str) -> req
 
 
 @contextmanager
-def broker_at(url: str) -> Iterator[None]:
-    """Point this process's Celery producer at another broker URL for a while."""
-    old = celery_app.conf.broker_url
-
-    def use(broker: str) -> None:
-        celery_app.conf.broker_url = broker
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    use(url)
-    try:
-        yield
-    finally:
-        use(old)
+def web(settings: Any, log: Path, **env: str) -> Iterator[DaphneServer]:
+    """daphne serving the app on the test database, with this process's Redis."""
+    with daphne(
+        settings_module="fotomalovanky.settings_test",
+        env={"REDIS_URL": settings.REDIS_URL, **env},
+        log=log,
+    ) as server:
+        yield server
 
 
 def closed_port() -> int:
@@ -77,11 +71,12 @@ def order_ready() -> bool:
 
 
 def test_a_signed_webhook_ends_with_the_order_and_its_photos_on_disk(
-    live_server: Any, celery_worker: object, photo_host: FakePhotoHost, storage: Path
+    celery_worker: object, photo_host: FakePhotoHost, storage: Path, settings: Any, tmp_path: Path
 ) -> None:
     payload = fixture("webhook_order.json", photo_host.url_for("/photos"))
 
-    response = post_webhook(live_server.url, payload, "wh-live-1")
+    with web(settings, tmp_path / "daphne.log") as server:
+        response = post_webhook(server.url, payload, "wh-live-1")
 
     assert response.status_code == 200
     wait_until(order_ready)
@@ -99,12 +94,14 @@ def test_a_signed_webhook_ends_with_the_order_and_its_photos_on_disk(
 
 
 def test_with_the_broker_down_the_delivery_is_kept_and_the_sweep_processes_it(
-    live_server: Any, celery_worker: object, photo_host: FakePhotoHost
+    celery_worker: object, photo_host: FakePhotoHost, settings: Any, tmp_path: Path
 ) -> None:
     payload = fixture("webhook_order.json", photo_host.url_for("/photos"))
+    # Celery prefers CELERY_BROKER_URL from the environment to its settings.
+    broker_down = f"redis://127.0.0.1:{closed_port()}/0"
 
-    with broker_at(f"redis://127.0.0.1:{closed_port()}/0"):
-        response = post_webhook(live_server.url, payload, "wh-live-2")
+    with web(settings, tmp_path / "daphne.log", CELERY_BROKER_URL=broker_down) as server:
+        response = post_webhook(server.url, payload, "wh-live-2")
 
     assert response.status_code == 200
     assert ShopifyWebhookEvent.objects.get().outcome == "pending"

@@ -10,6 +10,8 @@ from django.utils.safestring import SafeString
 from fotomalovanky.web import badges
 from fotomalovanky.web.files import file_url
 from orders.models import Order
+from processing.kinds import kind_of
+from processing.models import VersionBase
 
 register = template.Library()
 
@@ -25,8 +27,9 @@ def payment_badge(payment_status: str) -> SafeString:
 
 
 @register.simple_tag
-def version_badge(version: object) -> SafeString:
-    return badges.version_status_badge(version.status, version.get_status_display())  # type: ignore[attr-defined]
+def version_badge(version: VersionBase) -> SafeString:
+    status = kind_of(version).status(version.status)
+    return badges.version_status_badge(status, status.label)
 
 
 @register.filter
