@@ -23,9 +23,10 @@ import redis
 from celery import Celery
 from kombu.exceptions import OperationalError
 
-from tests.live import free_port
+from tests.live import database_url, free_port
 
-pytestmark = pytest.mark.integration
+# The database: the worker's own pass at start (processing.tasks) reads the test database.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 BASE_DIR = Path(__file__).resolve().parent.parent
 HOLD = "tests.throwaway.tasks.hold"
 AFTER_LOSS = ("Cannot connect to", "Unrecoverable error")
@@ -97,7 +98,7 @@ def worker(broker: Redis, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[byt
     command = [sys.executable, "-m", "celery", "-A", "fotomalovanky", "worker", "-Q", "io"]
     command += ["-n", f"outage-{uuid.uuid4().hex[:6]}@%h", "-c", "2", "-P", "prefork"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fotomalovanky.settings_test"}
-    env.update(REDIS_URL=broker.url, PYTHONUNBUFFERED="1")
+    env.update(REDIS_URL=broker.url, DATABASE_URL=database_url(), PYTHONUNBUFFERED="1")
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
