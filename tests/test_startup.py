@@ -1,7 +1,8 @@
 """End to end: the run command on a fresh copy of the project with nothing configured.
 
 The launcher starts embedded Redis, migrates SQLite, creates the admin account and
-runs daphne, a Celery worker and Celery beat; Ctrl-C (SIGINT) stops every one of them.
+runs daphne, a Celery worker and Celery beat; Ctrl-C (SIGINT) stops every one of them,
+and nothing else does: a child killed with SIGKILL is started again, the others run on.
 """
 
 from __future__ import annotations
@@ -100,8 +101,8 @@ def running_app(
         stop_everything(launcher, log)
 
 
-def wait_for_worker(project: Path, env: dict[str, str]) -> str:
-    """Ask over the embedded broker until the worker answers a ping."""
+def wait_for_worker(project: Path, env: dict[str, str], expect: str = "pong") -> str:
+    """Ask over the embedded broker until a worker answers a ping (its answer has expect)."""
     celery = str(Path(sys.executable).parent / "celery")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -113,7 +114,7 @@ def wait_for_worker(project: Path, env: dict[str, str]) -> str:
             text=True,
             check=False,
         )
-        if "pong" in result.stdout:
+        if expect in result.stdout:
             return result.stdout
     raise AssertionError("The Celery worker never answered a ping.")
 
@@ -185,3 +186,36 @@ def test_run_command_starts_everything_and_ctrl_c_stops_everything(
 
     assert launcher.wait(timeout=60) == 0, log.read_text()
     assert [name for name, pid in pids.items() if is_alive(pid)] == []
+
+
+def wait_for_restart(log: Path, name: str, old_pid: int) -> int:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pid = child_pids(log)[name]
+        if pid != old_pid:
+            return pid
+        time.sleep(0.2)
+    raise AssertionError(f"{name} was not restarted:\n{log.read_text()}")
+
+
+def test_run_command_restarts_a_killed_child_and_keeps_the_others_running(
+    running_app: tuple[subprocess.Popen[bytes], Path, Path, dict[str, str]],
+) -> None:
+    launcher, project, log, env = running_app
+    base = f"http://127.0.0.1:{env['WEB_PORT']}"
+    wait_for(f"{base}/api/v1/health", launcher, log)
+    assert "pong" in wait_for_worker(project, env)
+    before = child_pids(log)
+
+    # The whole process group (the worker and its pool), so that no orphan outlives the test.
+    os.killpg(before["worker_io"], signal.SIGKILL)
+
+    new_pid = wait_for_restart(log, "worker_io", before["worker_io"])
+    restart = f"worker_io (pid {before['worker_io']}) was killed by SIGKILL after"
+    assert restart in log.read_text()
+    assert wait_for(f"{base}/api/v1/health", launcher, log).json()["status"] == "healthy"
+    assert "pong" in wait_for_worker(project, env, expect=" io@")  # the new io worker
+    after = child_pids(log)
+    assert after == {**before, "worker_io": new_pid}
+    assert all(is_alive(pid) for pid in after.values())
+    assert launcher.poll() is None
