@@ -17,6 +17,7 @@ from .models import ShopifyWebhookEvent
 from .services import webhook_replay
 
 Outcome = ShopifyWebhookEvent.Outcome
+RAW_BODY_SHOWN = 20_000  # characters of the raw body the admin page shows
 OUTCOME_COLORS: dict[str, str] = {
     Outcome.PENDING: "blue",
     Outcome.PROCESSED: "green",
@@ -54,8 +55,9 @@ class ShopifyWebhookEventAdmin(admin.ModelAdmin):
         "attempts",
         "error",
         "pretty_payload",
+        "raw_body",
     )
-    exclude = ("payload",)
+    exclude = ("payload", "body")
     actions = ("replay",)
     Media = BadgeCss
 
@@ -64,7 +66,7 @@ class ShopifyWebhookEventAdmin(admin.ModelAdmin):
         match = request.resolver_match
         # Payloads are large; the list never shows them.
         in_list = match is not None and (match.url_name or "").endswith("changelist")
-        return qs.defer("payload") if in_list else qs
+        return qs.defer("payload", "body") if in_list else qs
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -78,9 +80,17 @@ class ShopifyWebhookEventAdmin(admin.ModelAdmin):
 
     @admin.display(description="Obsah")
     def pretty_payload(self, obj: ShopifyWebhookEvent) -> SafeString:
+        if obj.payload is None:  # no JSON: the raw body below is all there is
+            return format_html("{}", "—")
         text = json.dumps(obj.payload, indent=2, ensure_ascii=False, sort_keys=True)
         # A class, not style="": the pages' CSP allows no inline styles (badges.css has it).
         return format_html('<pre class="payload">{}</pre>', text)
+
+    @admin.display(description="Tělo, jak přišlo")
+    def raw_body(self, obj: ShopifyWebhookEvent) -> SafeString:
+        # Shown as text with undecodable bytes escaped; escaped again as HTML by format_html.
+        text = bytes(obj.body).decode("utf-8", "backslashreplace").replace("\x00", "\\x00")
+        return format_html('<pre class="payload">{}</pre>', text[:RAW_BODY_SHOWN])
 
     @admin.action(description="Zpracovat znovu", permissions=["view"])
     def replay(self, request: HttpRequest, queryset: QuerySet[ShopifyWebhookEvent]) -> None:

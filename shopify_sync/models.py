@@ -24,7 +24,10 @@ class ShopifyWebhookEvent(models.Model):
     shop_domain = models.CharField("obchod", max_length=255, blank=True)
     api_version = models.CharField("verze API", max_length=20, blank=True)
     shopify_order_id = models.BigIntegerField("Shopify ID objednávky", null=True, blank=True)
-    payload = models.JSONField("obsah")
+    # The body exactly as signed and sent (lossless); `payload` is it parsed, with what a
+    # JSON column cannot hold (NUL, lone surrogates) replaced, or null when it is no JSON.
+    body = models.BinaryField("tělo", default=b"")
+    payload = models.JSONField("obsah", null=True)
     received_at = models.DateTimeField("přijato", default=timezone.now)
     processed_at = models.DateTimeField("zpracováno", null=True, blank=True)
     outcome = models.CharField(

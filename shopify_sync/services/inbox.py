@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ from ..models import ShopifyWebhookEvent
 logger = logging.getLogger(__name__)
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/paid"})
+BIGINT_MAX = 2**63 - 1  # the largest id our columns (and PostgreSQL's bigint) hold
+MAX_DEPTH = 64  # nesting of a stored payload; Shopify's orders nest a handful of levels
 Outcome = ShopifyWebhookEvent.Outcome
 
 
@@ -47,42 +50,90 @@ def signature_verify(body: bytes, signature: str | None) -> None:
         raise WebhookError("The webhook signature does not match.", status=401)
 
 
-def _parse(body: bytes, topic: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Parsed:
+    """What a signed body says: the JSON to keep and, for an order, its id; `problem` is
+    the Czech reason why it cannot be applied ("" when it can)."""
+
+    payload: Any = None
+    order_id: int | None = None
+    problem: str = ""
+
+
+def _parse(body: bytes, topic: str) -> Parsed:
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WebhookError(f"The body is not valid JSON: {exc}", status=400) from exc
+        payload = json_safe(json.loads(body, parse_constant=_not_json))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return Parsed(problem=f"Tělo není použitelný JSON ({str(exc)[:200]}).")
     if not isinstance(payload, dict):
-        raise WebhookError("The body must be a JSON object.", status=400)
-    if topic in ORDER_TOPICS and not _is_order_id(payload.get("id")):
-        raise WebhookError("The order payload has no numeric id.", status=400)
-    return payload
+        return Parsed(payload, problem="Tělo musí být objekt JSON.")
+    if topic not in ORDER_TOPICS:
+        return Parsed(payload)
+    order_id = _order_id(payload.get("id"))
+    if order_id is None:
+        return Parsed(payload, problem="Objednávka nemá platné číselné id (1 až 2^63 − 1).")
+    return Parsed(payload, order_id)
 
 
-def _is_order_id(value: object) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (
-        isinstance(value, str) and value.isdigit()
+def _order_id(value: object) -> int | None:
+    """A Shopify order id that fits our bigint column, else None."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= BIGINT_MAX:
+        return value
+    return None
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} není v JSON dovoleno")
+
+
+def json_safe(value: Any, depth: int = 0) -> Any:
+    """`value` as a JSON column can hold it: NUL and lone surrogates in strings (and keys)
+    replaced by U+FFFD, numbers too large for a float as null. PostgreSQL's jsonb refuses
+    the first two, and JSON itself the last; the raw body keeps the original."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"vnořeno hlouběji než {MAX_DEPTH} úrovní")
+    if isinstance(value, str):
+        return _safe_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, list):
+        return [json_safe(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {_safe_text(key): json_safe(item, depth + 1) for key, item in value.items()}
+    return value
+
+
+def _safe_text(text: str) -> str:
+    if text.isascii():
+        return text.replace("\x00", "\ufffd")
+    return (
+        text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "\ufffd")
     )
 
 
 def webhook_receive(*, body: bytes, headers: Mapping[str, str]) -> Delivery:
     """Verify and store one delivery, then ask for a drain of the inbox.
 
-    Raises WebhookError (401 bad signature, 400 malformed) and then stores nothing.
-    A repeated X-Shopify-Webhook-Id is answered as a duplicate with no second effect.
+    Raises WebhookError (401 bad signature, 400 without a delivery id) and then stores
+    nothing. Anything signed is stored with its raw body: what cannot be applied (no
+    JSON, no object, an order without a usable id) as failed with the reason, so that
+    Shopify, answered 200, stops sending it again, and staff see it in the admin. A
+    repeated X-Shopify-Webhook-Id is answered as a duplicate with no second effect.
     Topics other than orders/create|updated|paid are stored as ignored. No Shopify
     call and no download happens here. The row is committed before the drain is asked
     for, so a worker never looks for a row that is not there; if Redis is down the
     row stays pending and the sweep processes it later.
     """
     signature_verify(body, headers.get("X-Shopify-Hmac-Sha256"))
-    webhook_id = (headers.get("X-Shopify-Webhook-Id") or "").strip()[:100]
+    webhook_id = _header(headers, "X-Shopify-Webhook-Id", 100)
     if not webhook_id:
         raise WebhookError("The X-Shopify-Webhook-Id header is missing.", status=400)
-    topic = (headers.get("X-Shopify-Topic") or "").strip()
-    payload = _parse(body, topic)
+    topic = _header(headers, "X-Shopify-Topic", 100)
+    fields = _event_fields(topic, headers, body, _parse(body, topic))
     try:
-        event = _insert(webhook_id, _event_fields(topic, headers, payload))
+        event = _insert(webhook_id, fields)
     except IntegrityError:
         existing = ShopifyWebhookEvent.objects.only("pk", "outcome").get(webhook_id=webhook_id)
         return Delivery(existing.pk, duplicate=True, outcome=existing.outcome)
@@ -126,16 +177,26 @@ def drain_request() -> None:
         )
 
 
+def _header(headers: Mapping[str, str], name: str, limit: int) -> str:
+    # A text column holds no NUL; the header is cut to its column.
+    return (headers.get(name) or "").replace("\x00", "").strip()[:limit]
+
+
 def _event_fields(
-    topic: str, headers: Mapping[str, str], payload: dict[str, Any]
+    topic: str, headers: Mapping[str, str], body: bytes, parsed: Parsed
 ) -> dict[str, Any]:
-    ignored = topic not in ORDER_TOPICS
+    if parsed.problem:
+        outcome = Outcome.FAILED
+    else:
+        outcome = Outcome.PENDING if topic in ORDER_TOPICS else Outcome.IGNORED
     return {
-        "topic": topic[:100],
-        "shop_domain": (headers.get("X-Shopify-Shop-Domain") or "")[:255],
-        "api_version": (headers.get("X-Shopify-API-Version") or "")[:20],
-        "shopify_order_id": int(payload["id"]) if not ignored else None,
-        "payload": payload,
-        "outcome": Outcome.IGNORED if ignored else Outcome.PENDING,
-        "processed_at": timezone.now() if ignored else None,
+        "topic": topic,
+        "shop_domain": _header(headers, "X-Shopify-Shop-Domain", 255),
+        "api_version": _header(headers, "X-Shopify-API-Version", 20),
+        "shopify_order_id": parsed.order_id,
+        "body": body,
+        "payload": parsed.payload,
+        "outcome": outcome,
+        "error": parsed.problem,
+        "processed_at": None if outcome == Outcome.PENDING else timezone.now(),
     }

@@ -16,7 +16,7 @@ from common.redis import redis_client
 from ..client import get_client
 from ..errors import ShopifyPermanentError, ShopifyTransientError
 from ..models import ShopifyWebhookEvent
-from ..schemas import order_from_webhook
+from ..schemas import OrderData, order_from_webhook
 from .inbox import DRAIN_KEY, drain_request
 from .ingest import order_ingest
 
@@ -49,7 +49,7 @@ def webhook_process(*, event_id: int) -> str:
         return "skipped"
     event = ShopifyWebhookEvent.objects.get(pk=event_id)
     try:
-        data = order_from_webhook(event.payload)
+        data = _order_data(event.payload)
         if data.line_items is None:
             data = get_client().order_get(data.shopify_id)
         result = order_ingest(data=data, actor=f"shopify:{event.topic}")
@@ -62,6 +62,24 @@ def webhook_process(*, event_id: int) -> str:
     outcome = Outcome.STALE if result.outcome == "stale" else Outcome.PROCESSED
     _mark(event_id, outcome, "")
     return outcome
+
+
+def _order_data(payload: object) -> OrderData:
+    """The order a stored payload describes; ShopifyPermanentError when it cannot say.
+
+    A signed payload may still be anything: whatever it makes the parser trip over is
+    that payload's failure (recorded on its row), never a crashing task.
+    """
+    if not isinstance(payload, dict):
+        raise ShopifyPermanentError("Obsah doručení není objekt JSON.")
+    try:
+        return order_from_webhook(payload)
+    except ShopifyPermanentError:
+        raise
+    except Exception as exc:  # any trip of the parser, see the docstring
+        raise ShopifyPermanentError(
+            f"Obsah nelze použít ({exc.__class__.__name__}: {exc})."
+        ) from exc
 
 
 def _mark(event_id: int, outcome: str, error: str) -> None:

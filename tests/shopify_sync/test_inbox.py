@@ -151,3 +151,36 @@ def test_the_inbox_is_in_the_admin_with_a_replay_action(admin_client_: Client) -
     assert "Dvořáková" in detail.content.decode()  # the pretty-printed payload
     assert "Znovu zařazeno ke zpracování: 1" in replayed.content.decode()
     assert ShopifyWebhookEvent.objects.get().outcome == "pending"
+
+
+def test_a_delivery_that_is_no_json_shows_its_raw_body_and_reason_in_the_admin(
+    admin_client_: Client,
+) -> None:
+    event = ShopifyWebhookEvent.objects.create(
+        webhook_id="wh-raw",
+        topic="orders/create",
+        body=b"<b>\x00\xff</b>",
+        payload=None,
+        outcome="failed",
+        error="Tělo není použitelný JSON (Expecting value).",
+    )
+
+    detail = admin_client_.get(
+        reverse("admin:shopify_sync_shopifywebhookevent_change", args=[event.pk])
+    )
+
+    html = detail.content.decode()
+    assert detail.status_code == 200
+    assert "Tělo není použitelný JSON" in html
+    assert "&lt;b&gt;\\x00\\xff&lt;/b&gt;" in html  # escaped, never markup
+
+
+def test_a_replayed_delivery_that_is_no_object_fails_again_with_the_reason() -> None:
+    event = ShopifyWebhookEvent.objects.create(
+        webhook_id="wh-list", topic="orders/create", payload=[1, 2], outcome="failed"
+    )
+
+    assert webhook_replay(event_id=event.pk)
+    assert webhook_process(event_id=event.pk) == "failed"
+    event.refresh_from_db()
+    assert event.error.endswith("Obsah doručení není objekt JSON.")

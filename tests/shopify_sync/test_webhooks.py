@@ -92,14 +92,47 @@ def test_another_topic_is_recorded_as_ignored(django_capture_on_commit_callbacks
 
 
 @pytest.mark.parametrize(
-    "body",
-    [b"{not json", b"[1, 2]", b'{"name": "#1270"}', b'{"id": "abc"}', b'{"id": true}', b"\xff\xfe"],
+    ("body", "reason"),
+    [
+        (b"{not json", "není použitelný JSON"),
+        (b"\xff\xfe", "není použitelný JSON"),
+        (b'{"id": NaN}', "není použitelný JSON"),
+        (b"[1, 2]", "musí být objekt JSON"),
+        (b'{"name": "#1270"}', "nemá platné číselné id"),
+        (b'{"id": "abc"}', "nemá platné číselné id"),
+        (b'{"id": true}', "nemá platné číselné id"),
+        (b'{"id": 9223372036854775808}', "nemá platné číselné id"),  # over bigint
+        (b'{"id": "99999999999999999999"}', "nemá platné číselné id"),
+    ],
 )
-def test_malformed_payloads_are_400_and_store_nothing(body: bytes) -> None:
-    response = post(body=body)
+def test_a_signed_payload_that_cannot_be_applied_is_kept_as_failed_and_answered_200(
+    body: bytes, reason: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Shopify retries anything but a 2xx for days: a signed delivery is answered 200
+    # and kept, as failed with its reason, for staff to see in the admin.
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post(body=body, webhook_id="wh-bad")
 
-    assert response.status_code == 400
-    assert ShopifyWebhookEvent.objects.count() == 0
+    assert (response.status_code, response.json()) == (200, {"status": "failed"})
+    event = ShopifyWebhookEvent.objects.get()
+    assert (event.webhook_id, event.outcome, event.shopify_order_id) == ("wh-bad", "failed", None)
+    assert reason in event.error
+    assert bytes(event.body) == body  # kept exactly as signed
+    assert event.processed_at is not None
+    assert callbacks == []  # nothing to process
+
+
+def test_nul_characters_are_stored_raw_and_replaced_in_the_json() -> None:
+    payload = {**fixture("webhook_order.json"), "note": "Pro Aničku\u0000!", "x\u0000": 1}
+    raw = json.dumps(payload).encode()
+
+    response = post(body=raw, webhook_id="wh-nul")
+
+    assert (response.status_code, response.json()) == (200, {"status": "pending"})
+    event = ShopifyWebhookEvent.objects.get()
+    assert bytes(event.body) == raw
+    assert event.payload["note"] == "Pro Aničku\ufffd!" and event.payload["x\ufffd"] == 1
+    assert event.shopify_order_id == 5861201002761
 
 
 def test_a_delivery_without_webhook_id_is_400() -> None:
