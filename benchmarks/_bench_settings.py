@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fotomalovanky.settings import channel_layer
+# Through the test settings only: they set what the main settings need (SECRET_KEY, …).
 from fotomalovanky.settings_test import *  # noqa: F403
-from fotomalovanky.settings_test import REDIS_URL
+from fotomalovanky.settings_test import REDIS_URL, channel_layer
 
 ROOT_URLCONF = "_bench_urls"
 # The test settings rescan static folders on every request (autorefresh); a served
