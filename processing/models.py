@@ -78,6 +78,14 @@ def version_upload_to(version: VersionBase, filename: str) -> str:
     return kind_of(version).file_path(version)
 
 
+# A new colouring's and SVG's settings unless staff choose others: the one definition,
+# read by the models, the services, the pages' forms and the API.
+DEFAULT_MEGAPIXELS = 1.0
+DEFAULT_STEPS = 4
+DEFAULT_SHAPE_STACKING = ShapeStacking.STACKED
+DEFAULT_GROUP_BY = GroupBy.COLOR
+
+
 class VersionBase(models.Model):
     """What a colouring and an SVG version share: number, status, timing, selection."""
 
@@ -121,8 +129,8 @@ class ColoringVersion(VersionBase):
     status = models.CharField(
         "stav", max_length=24, choices=ColoringStatus.choices, default=ColoringStatus.QUEUED
     )
-    megapixels = models.FloatField("megapixely", default=1.0)
-    steps = models.PositiveSmallIntegerField("kroky", default=4)
+    megapixels = models.FloatField("megapixely", default=DEFAULT_MEGAPIXELS)
+    steps = models.PositiveSmallIntegerField("kroky", default=DEFAULT_STEPS)
     runpod_job_id = models.CharField("RunPod úloha", max_length=100, blank=True)
     runpod_submitted_at = models.DateTimeField("odesláno na RunPod", null=True, blank=True)
     # POSTs to /run that were started (each may be a paid job).
@@ -171,10 +179,10 @@ class SvgVersion(VersionBase):
         "vrstvení tvarů",
         max_length=16,
         choices=ShapeStacking.choices,
-        default=ShapeStacking.STACKED,
+        default=DEFAULT_SHAPE_STACKING,
     )
     group_by = models.CharField(
-        "seskupení", max_length=16, choices=GroupBy.choices, default=GroupBy.COLOR
+        "seskupení", max_length=16, choices=GroupBy.choices, default=DEFAULT_GROUP_BY
     )
     credits_charged = models.DecimalField(
         "účtované kredity", max_digits=10, decimal_places=3, null=True, blank=True

@@ -18,7 +18,16 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
 from fotomalovanky.web.files import file_url
 from orders.models import Image, Order
-from processing.models import ColoringStatus, GroupBy, ShapeStacking, SvgStatus
+from processing.models import (
+    DEFAULT_GROUP_BY,
+    DEFAULT_MEGAPIXELS,
+    DEFAULT_SHAPE_STACKING,
+    DEFAULT_STEPS,
+    ColoringStatus,
+    GroupBy,
+    ShapeStacking,
+    SvgStatus,
+)
 from processing.services.versions import (
     MEGAPIXELS_MAX,
     MEGAPIXELS_MIN,
@@ -238,16 +247,16 @@ class ColoringSettingsIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     megapixels: JsonFloat = Field(
-        1.0, ge=MEGAPIXELS_MIN, le=MEGAPIXELS_MAX, multiple_of=MEGAPIXELS_STEP
+        DEFAULT_MEGAPIXELS, ge=MEGAPIXELS_MIN, le=MEGAPIXELS_MAX, multiple_of=MEGAPIXELS_STEP
     )
-    steps: JsonInt = Field(4, ge=STEPS_MIN, le=STEPS_MAX)
+    steps: JsonInt = Field(DEFAULT_STEPS, ge=STEPS_MIN, le=STEPS_MAX)
 
 
 class SvgSettingsIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    shape_stacking: ShapeStacking = ShapeStacking.STACKED
-    group_by: GroupBy = GroupBy.COLOR
+    shape_stacking: ShapeStacking = DEFAULT_SHAPE_STACKING
+    group_by: GroupBy = DEFAULT_GROUP_BY
 
 
 def responses(ok: Any, *errors: int) -> dict[int, Any]:

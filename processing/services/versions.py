@@ -21,7 +21,17 @@ from orders.services import order_changed_notify
 from processing import selectors
 from processing.errors import ProcessingRuleError, ProcessingValidationError
 from processing.kinds import COLORING, SVG, V, VersionKind, kind_of
-from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion, VersionStatus
+from processing.models import (
+    DEFAULT_GROUP_BY,
+    DEFAULT_MEGAPIXELS,
+    DEFAULT_SHAPE_STACKING,
+    DEFAULT_STEPS,
+    ColoringVersion,
+    GroupBy,
+    ShapeStacking,
+    SvgVersion,
+    VersionStatus,
+)
 
 from .enqueue import version_start_enqueue
 from .state import Version, audit, parent_lock, siblings_of, status_changed_notify, transition
@@ -65,7 +75,11 @@ def version_start(version: Version, *, actor: str, note: str) -> None:
 
 
 def coloring_version_create(
-    *, image: Image, megapixels: float = 1.0, steps: int = 4, backend: str = ""
+    *,
+    image: Image,
+    megapixels: float = DEFAULT_MEGAPIXELS,
+    steps: int = DEFAULT_STEPS,
+    backend: str = "",
 ) -> ColoringVersion:
     """Create the image's next colouring version in `queued` (see `version_create`)."""
     return version_create(
@@ -77,8 +91,8 @@ def svg_version_create(
     *,
     image: Image,
     coloring_version: ColoringVersion,
-    shape_stacking: str = "stacked",
-    group_by: str = "color",
+    shape_stacking: str = DEFAULT_SHAPE_STACKING,
+    group_by: str = DEFAULT_GROUP_BY,
     backend: str = "",
 ) -> SvgVersion:
     """Create the image's next SVG version in `queued` (see `version_create`)."""
@@ -130,7 +144,11 @@ def svg_settings_validate(*, shape_stacking: object, group_by: object) -> tuple[
 
 
 def coloring_generate(
-    *, image: Image, megapixels: object = 1.0, steps: object = 4, actor: str
+    *,
+    image: Image,
+    megapixels: object = DEFAULT_MEGAPIXELS,
+    steps: object = DEFAULT_STEPS,
+    actor: str,
 ) -> ColoringVersion:
     """Create a new colouring version of a downloaded image and queue it.
 
@@ -155,7 +173,11 @@ def _coloring_start(image: Image, megapixels: float, steps: int, actor: str) -> 
 
 
 def order_coloring_generate(
-    *, order: Order, megapixels: object = 1.0, steps: object = 4, actor: str
+    *,
+    order: Order,
+    megapixels: object = DEFAULT_MEGAPIXELS,
+    steps: object = DEFAULT_STEPS,
+    actor: str,
 ) -> list[ColoringVersion]:
     """One new colouring version for every downloaded image of the order that has neither
     a completed nor an in-progress colouring; all in one transaction.
@@ -186,7 +208,11 @@ def _order_images_lock(
 
 
 def svg_generate(
-    *, image: Image, shape_stacking: object = "stacked", group_by: object = "color", actor: str
+    *,
+    image: Image,
+    shape_stacking: object = DEFAULT_SHAPE_STACKING,
+    group_by: object = DEFAULT_GROUP_BY,
+    actor: str,
 ) -> SvgVersion:
     """Create a new SVG version from the image's selected completed colouring (else its
     newest completed one) and queue it.
@@ -218,7 +244,11 @@ def _svg_start(
 
 
 def order_svg_generate(
-    *, order: Order, shape_stacking: object = "stacked", group_by: object = "color", actor: str
+    *,
+    order: Order,
+    shape_stacking: object = DEFAULT_SHAPE_STACKING,
+    group_by: object = DEFAULT_GROUP_BY,
+    actor: str,
 ) -> list[SvgVersion]:
     """One new SVG version for every image of the order that has a usable colouring and
     no completed or in-progress SVG; all in one transaction.

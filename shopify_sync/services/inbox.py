@@ -8,6 +8,7 @@ import hmac
 import json
 import logging
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/paid"})
 BIGINT_MAX = 2**63 - 1  # the largest id our columns (and PostgreSQL's bigint) hold
-MAX_DEPTH = 64  # nesting of a stored payload; Shopify's orders nest a handful of levels
+# Nesting of a stored payload: Shopify's orders nest a handful of levels; far deeper
+# ones would reach Python's recursion limit when the database driver writes them.
+MAX_DEPTH = 200
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 Outcome = ShopifyWebhookEvent.Outcome
 
 
@@ -62,7 +66,9 @@ class Parsed:
 
 def _parse(body: bytes, topic: str) -> Parsed:
     try:
-        payload = json_safe(json.loads(body, parse_constant=_not_json))
+        payload = json.loads(body, parse_constant=_not_json, parse_float=_finite)
+        if _may_need_cleaning(body):
+            payload = json_safe(payload)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return Parsed(problem=f"Tělo není použitelný JSON ({str(exc)[:200]}).")
     if not isinstance(payload, dict):
@@ -88,16 +94,30 @@ def _not_json(constant: str) -> None:
     raise ValueError(f"{constant} není v JSON dovoleno")
 
 
+def _finite(number: str) -> float | None:
+    # "1e999" parses to infinity, which JSON (and jsonb) cannot hold.
+    value = float(number)
+    return value if math.isfinite(value) else None
+
+
+def _may_need_cleaning(body: bytes) -> bool:
+    """Whether `json_safe` must walk the payload. NUL and lone surrogates reach a parsed
+    string only as \\u escapes (JSON forbids raw control characters, and UTF-8 holds
+    no surrogates); a body with fewer brackets than MAX_DEPTH cannot nest deeper. The
+    walk costs a few percent of the webhook's throughput, so most bodies skip it."""
+    if b"\\u0000" in body or SURROGATE_ESCAPE.search(body):
+        return True
+    return body.count(b"[") + body.count(b"{") > MAX_DEPTH
+
+
 def json_safe(value: Any, depth: int = 0) -> Any:
     """`value` as a JSON column can hold it: NUL and lone surrogates in strings (and keys)
-    replaced by U+FFFD, numbers too large for a float as null. PostgreSQL's jsonb refuses
-    the first two, and JSON itself the last; the raw body keeps the original."""
+    replaced by U+FFFD (PostgreSQL's jsonb refuses both; the raw body keeps the
+    original), and nested at most MAX_DEPTH levels (deeper ones are refused)."""
     if depth > MAX_DEPTH:
         raise ValueError(f"vnořeno hlouběji než {MAX_DEPTH} úrovní")
     if isinstance(value, str):
         return _safe_text(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
     if isinstance(value, list):
         return [json_safe(item, depth + 1) for item in value]
     if isinstance(value, dict):

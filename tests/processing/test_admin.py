@@ -68,6 +68,7 @@ def test_version_page_shows_history_and_runpod_figures(admin_client_: Client, im
 
 
 def test_the_recovery_sweep_is_scheduled_every_minute(settings: Any) -> None:
+    app.loader.import_default_modules()  # what a worker does first: find every app's tasks
     entry = settings.CELERY_BEAT_SCHEDULE["processing-recover"]
 
     assert entry["schedule"] == 60.0
