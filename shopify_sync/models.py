@@ -24,8 +24,9 @@ class ShopifyWebhookEvent(models.Model):
     shop_domain = models.CharField("obchod", max_length=255, blank=True)
     api_version = models.CharField("verze API", max_length=20, blank=True)
     shopify_order_id = models.BigIntegerField("Shopify ID objednávky", null=True, blank=True)
-    # The body exactly as signed and sent (lossless); `payload` is it parsed, with what a
-    # JSON column cannot hold (NUL, lone surrogates) replaced, or null when it is no JSON.
+    # `payload` is the body parsed, with what a JSON column cannot hold (NUL, lone
+    # surrogates) replaced, or null when it is no JSON; `body` keeps the body exactly as
+    # signed and sent whenever `payload` is not its faithful value (nothing is lost).
     body = models.BinaryField("tělo", default=b"")
     payload = models.JSONField("obsah", null=True)
     received_at = models.DateTimeField("přijato", default=timezone.now)

@@ -62,23 +62,25 @@ class Parsed:
     payload: Any = None
     order_id: int | None = None
     problem: str = ""
+    altered: bool = True  # whether `payload` may differ from the body's JSON value
 
 
 def _parse(body: bytes, topic: str) -> Parsed:
     try:
         payload = json.loads(body, parse_constant=_not_json, parse_float=_finite)
-        if _may_need_cleaning(body):
+        altered = _may_need_cleaning(body)
+        if altered:
             payload = json_safe(payload)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return Parsed(problem=f"Tělo není použitelný JSON ({str(exc)[:200]}).")
     if not isinstance(payload, dict):
         return Parsed(payload, problem="Tělo musí být objekt JSON.")
     if topic not in ORDER_TOPICS:
-        return Parsed(payload)
+        return Parsed(payload, altered=altered)
     order_id = _order_id(payload.get("id"))
     if order_id is None:
         return Parsed(payload, problem="Objednávka nemá platné číselné id (1 až 2^63 − 1).")
-    return Parsed(payload, order_id)
+    return Parsed(payload, order_id, altered=altered)
 
 
 def _order_id(value: object) -> int | None:
@@ -94,10 +96,12 @@ def _not_json(constant: str) -> None:
     raise ValueError(f"{constant} není v JSON dovoleno")
 
 
-def _finite(number: str) -> float | None:
+def _finite(number: str) -> float:
     # "1e999" parses to infinity, which JSON (and jsonb) cannot hold.
     value = float(number)
-    return value if math.isfinite(value) else None
+    if not math.isfinite(value):
+        raise ValueError(f"číslo {number[:20]} je mimo rozsah")
+    return value
 
 
 def _may_need_cleaning(body: bytes) -> bool:
@@ -214,7 +218,9 @@ def _event_fields(
         "shop_domain": _header(headers, "X-Shopify-Shop-Domain", 255),
         "api_version": _header(headers, "X-Shopify-API-Version", 20),
         "shopify_order_id": parsed.order_id,
-        "body": body,
+        # Byte for byte whenever the stored JSON may not be the body's own value (it could
+        # not be parsed, or had to be cleaned); a clean payload is that value already.
+        "body": body if parsed.problem or parsed.altered else b"",
         "payload": parsed.payload,
         "outcome": outcome,
         "error": parsed.problem,

@@ -65,7 +65,8 @@ def test_signed_arbitrary_json_never_gets_a_5xx_and_one_row_per_delivery(
     assert first.status_code == 200, first.content
     assert (again.status_code, again.json()) == (200, {"status": "duplicate"})
     event = ShopifyWebhookEvent.objects.get(webhook_id=webhook_id)
-    assert bytes(event.body) == body
+    # Nothing lost: the raw body is kept whenever the stored JSON is not its own value.
+    assert bytes(event.body) == body or event.payload == json.loads(body)
     assert event.outcome in {"pending", "ignored", "failed"}
     assert (event.outcome == "failed") == bool(event.error)
 
