@@ -47,13 +47,16 @@ class Resume(enum.StrEnum):
 
     @property
     def at_once_on_start(self) -> bool:
-        """Whether a starting worker may resume at once, without waiting for staleness.
+        """Whether a starting worker resumes it at once, without waiting for staleness.
 
-        Only where a duplicate is harmless: a second message for a queued version loses
-        its claim, a second poll of the same job merges by its sequence number. Steps
-        that run or submit may still be running in another worker.
+        Only polls of stored RunPod jobs: a job runs (and is billed) while nobody polls
+        it, the dead worker's scheduled polls stay with Redis for its visibility timeout,
+        and a second poll of the same job merges by its sequence number. Queued versions
+        wait for the sweep: their messages are usually still in the queue, and queueing
+        every one again at each start only adds a burst of duplicates. Steps that run or
+        submit may still be running in another worker.
         """
-        return self in {Resume.REQUEUE, Resume.REPOLL}
+        return self is Resume.REPOLL
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def test_an_interrupted_submission_fails_without_a_second_job_by_default(
     assert "verze je v chybě, úloha možná běží" in lines[0]
 
 
-def test_a_starting_worker_resumes_polls_and_lost_messages_at_once(
+def test_a_starting_worker_resumes_stored_runpod_jobs_at_once(
     image: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     polling = factories.ColoringVersionFactory(
@@ -158,11 +158,11 @@ def test_a_starting_worker_resumes_polls_and_lost_messages_at_once(
     with django_capture_on_commit_callbacks() as callbacks:
         lines = services.processing_recover(at_start=True)
 
-    assert sorted(sent_tasks(callbacks)) == [
-        ("processing.tasks.coloring_local_run", (queued.pk,)),
+    assert sent_tasks(callbacks) == [
         ("processing.tasks.coloring_runpod_poll", (polling.pk, polling.runpod_poll_seq)),
     ]
-    assert len(lines) == 2
+    assert len(lines) == 1
+    assert queued.pk not in {args[0] for _, args in sent_tasks(callbacks)}
 
 
 def test_interrupted_svg_steps_are_run_again(
