@@ -8,6 +8,7 @@ folder, and talks to the test process over the Redis channel layer.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -32,9 +33,29 @@ def database_url() -> str:
 
 
 def free_port() -> int:
+    """A port nobody listens on (a moment ago): for a server to start, or to refuse."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def reset_connections() -> None:
+    """Close the connection and, on PostgreSQL, its pool, so new settings take effect."""
+    connection.close()
+    if hasattr(connection, "close_pool"):
+        connection.close_pool()
+
+
+def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM a process started in a session of its own, SIGKILL it after 20 s."""
+    if proc.poll() is not None:
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 class DaphneServer:

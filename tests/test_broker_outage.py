@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ import redis
 from celery import Celery
 from kombu.exceptions import OperationalError
 
-from tests.live import database_url, free_port
+from tests.live import database_url, free_port, stop_process_group
 
 # The database: the worker's own pass at start (processing.tasks) reads the test database.
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -110,13 +109,7 @@ def worker(broker: Redis, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[byt
             start_new_session=True,
         )
     yield proc, log
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    stop_process_group(proc)
 
 
 @pytest.fixture

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def reset_connections() -> None:
-    """Close the connection and, on PostgreSQL, its pool, so new settings take effect."""
-    connection.close()
-    if hasattr(connection, "close_pool"):
-        connection.close_pool()
+from tests.live import free_port as closed_port
+from tests.live import reset_connections
 
 
 @pytest.mark.django_db

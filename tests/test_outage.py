@@ -8,7 +8,6 @@ tests/test_outage_postgres.py does the same to a real daphne.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,23 +20,12 @@ from django.test import Client
 from fotomalovanky.api.auth import api_token_issue
 from fotomalovanky.outage import MESSAGE
 from tests import factories
+from tests.live import free_port as closed_port
+from tests.live import reset_connections
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 API_SECRET = "test-api-secret-0123456789-abcdefghijklmnop"
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def reset_connections() -> None:
-    """Close the connection and, on PostgreSQL, its pool, so new settings take effect."""
-    connection.close()
-    if hasattr(connection, "close_pool"):
-        connection.close_pool()
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from processing import services
 from processing.models import ColoringVersion
 from tests.fakes import runpod as fake_runpod
 from tests.fakes.runpod import FakeRunPod
+from tests.live import stop_process_group
 from tests.processing.conftest import downloaded_image
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -79,13 +80,7 @@ class Workers:
 
     def stop_all(self) -> None:
         for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
+            stop_process_group(proc)
 
 
 @pytest.fixture
