@@ -28,6 +28,7 @@ works with celery 5.7.0. tests/test_broker_outage.py reproduces it with real pro
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from queue import Empty
 from typing import Any
 
@@ -47,12 +48,8 @@ class Channel(redis.Channel):
         # `_in_poll` and disconnected, so the close below goes all the way while the
         # transport is still attached (see the module docstring).
         if self._in_poll:
-            try:
+            with suppress(Empty, *self.connection_errors):
                 self._brpop_read()
-            except Empty:
-                pass
-            except self.connection_errors:
-                pass
         super().close()
 
 
