@@ -39,6 +39,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def run_python(code: str, env: dict[str, str], timeout: float = 120) -> str:
+    """Run `code` in a child Python in the project folder; its stdout (fails on an error)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def reset_connections() -> None:
     """Close the connection and, on PostgreSQL, its pool, so new settings take effect."""
     connection.close()

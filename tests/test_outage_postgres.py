@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +25,7 @@ from playwright.sync_api import expect, sync_playwright
 from fotomalovanky.outage import MESSAGE
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.fakes.tcp_proxy import TcpProxy, tcp_proxy
-from tests.live import BASE_DIR, daphne
+from tests.live import BASE_DIR, daphne, run_python
 from tests.postgres import database_url, own_database
 
 pytestmark = pytest.mark.integration
@@ -78,17 +76,7 @@ def prepare(config: dict[str, Any]) -> dict[str, str]:
         "API_JWT_SECRET": API_SECRET,
         "PYTHONPATH": str(BASE_DIR),
     }
-    result = subprocess.run(
-        [sys.executable, "-c", SETUP],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.splitlines()[-1]))
+    return dict(json.loads(run_python(SETUP, env).splitlines()[-1]))
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import pytest
 from django.conf import settings
 
 from fotomalovanky import webprocess
+from tests.live import run_python
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRINT_DATABASE = (
@@ -37,17 +36,8 @@ def database_settings(entry_point: str, **env: str) -> dict[str, Any]:
         "DATABASE_URL": "postgres://fm:secret@127.0.0.1:9/fm",
         **env,
     }
-    result = subprocess.run(
-        [sys.executable, "-c", f"import {entry_point}; {PRINT_DATABASE}"],
-        cwd=BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return dict(json.loads(result.stdout.splitlines()[-1]))
+    output = run_python(f"import {entry_point}; {PRINT_DATABASE}", environment, timeout=60)
+    return dict(json.loads(output.splitlines()[-1]))
 
 
 @pytest.mark.parametrize("entry_point", ["fotomalovanky.asgi", "fotomalovanky.wsgi"])

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +21,7 @@ import pytest
 from tests.fakes import runpod as fake_runpod
 from tests.fakes.runpod import FakeRunPod
 from tests.fakes.tcp_proxy import tcp_proxy
-from tests.live import BASE_DIR
+from tests.live import BASE_DIR, run_python
 from tests.postgres import connect, database_url, own_database
 from tests.processing.test_drill import Workers, wait_for
 
@@ -74,12 +72,7 @@ def environment(settings: Any, runpod: FakeRunPod, url: str, storage: Path) -> d
 
 
 def queue_version(env: dict[str, str]) -> int:
-    result = subprocess.run(
-        [sys.executable, "-c", SETUP], cwd=BASE_DIR, env=env, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return int(result.stdout.split()[-1])
+    return int(run_python(SETUP, env).split()[-1])
 
 
 def version_row(config: dict[str, Any], pk: int) -> dict[str, Any]:
