@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from django.conf import settings
 from fotomalovanky import webprocess
 from tests.live import run_python
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 PRINT_DATABASE = (
     "import django, json; from django.conf import settings; django.setup(); "
     "db = settings.DATABASES['default']; "
