@@ -186,15 +186,71 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = _path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Customer photos are personal data: stored under STORAGE_PATH and served only by
-# the staff-only media view, never from a public URL (hence no MEDIA_URL use).
+# Customer photos are personal data: kept on the local disk under STORAGE_PATH (the
+# default) or in an S3-compatible bucket (STORAGE_BACKEND=s3), private either way, and
+# served only by the staff-only media view, never from a public URL.
+STORAGE_BACKEND = _choice("STORAGE_BACKEND", "local", ("local", "s3"))
 STORAGE_PATH = _path("STORAGE_PATH", DATA_DIR / "images")
 MEDIA_ROOT = STORAGE_PATH
+S3_ENDPOINT = env.str("S3_ENDPOINT", default="")
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_ACCESS_KEY = env.str("S3_ACCESS_KEY", default="")
+S3_SECRET_KEY = env.str("S3_SECRET_KEY", default="")
+S3_REGION = env.str("S3_REGION", default="auto")
+# Path-style addressing (endpoint/bucket/key): what MinIO and most S3-compatible
+# services expect; virtual-host style needs DNS per bucket.
+S3_ADDRESSING_STYLE = _choice("S3_ADDRESSING_STYLE", "path", ("path", "virtual", "auto"))
+# A storage that does not answer fails a step within seconds (then the step is retried),
+# instead of holding a worker for boto's default of a minute per attempt.
+S3_CONNECT_TIMEOUT = env.float("S3_CONNECT_TIMEOUT", default=5.0)
+S3_READ_TIMEOUT = env.float("S3_READ_TIMEOUT", default=30.0)
+# The media view redirects staff to a presigned URL (valid MEDIA_PRESIGNED_SECONDS)
+# instead of streaming the object through Python. S3 only.
+MEDIA_PRESIGNED = env.bool("MEDIA_PRESIGNED", default=False)
+MEDIA_PRESIGNED_SECONDS = 60
+
+
+def _default_storage() -> dict[str, object]:
+    if STORAGE_BACKEND == "local":
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": STORAGE_PATH, "base_url": "/media/"},
+        }
+    if not S3_BUCKET:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (and usually S3_ENDPOINT).")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options()}
+
+
+def s3_options(**overrides: object) -> dict[str, object]:
+    """django-storages' S3Storage options from the S3_* settings (tests pass overrides)."""
+    from botocore.config import Config
+
+    options: dict[str, object] = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": S3_ENDPOINT or None,
+        "access_key": S3_ACCESS_KEY or None,
+        "secret_key": S3_SECRET_KEY or None,
+        "region_name": S3_REGION,
+        "addressing_style": S3_ADDRESSING_STYLE,
+        "signature_version": "s3v4",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": MEDIA_PRESIGNED_SECONDS,
+        "file_overwrite": True,
+        "client_config": Config(
+            connect_timeout=S3_CONNECT_TIMEOUT,
+            read_timeout=S3_READ_TIMEOUT,
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
+    }
+    options.update(overrides)
+    return options
+
+
+if MEDIA_PRESIGNED and STORAGE_BACKEND != "s3":
+    raise ImproperlyConfigured("MEDIA_PRESIGNED=true needs STORAGE_BACKEND=s3.")
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": STORAGE_PATH, "base_url": "/media/"},
-    },
+    "default": _default_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -343,7 +399,13 @@ MIN_IMAGE_SIZE = env.int("MIN_IMAGE_SIZE", default=1200)
 VECTORIZER_API_KEY = env.str("VECTORIZER_API_KEY", default="")
 VECTORIZER_API_SECRET = env.str("VECTORIZER_API_SECRET", default="")
 VECTORIZER_URL = env.str("VECTORIZER_URL", default="https://vectorizer.ai/api/v1/vectorize")
-VECTORIZER_MODE = _choice("VECTORIZER_MODE", "production", ("production", "preview", "test"))
+# No paid call by accident: with DEBUG on, Vectorizer.ai runs in its free test mode
+# (watermarked results) unless VECTORIZER_MODE says otherwise, and a RunPod submission
+# needs RUNPOD_ALLOW_IN_DEBUG=true (processing/backends refuses it otherwise).
+VECTORIZER_MODE = _choice(
+    "VECTORIZER_MODE", "test" if DEBUG else "production", ("production", "preview", "test")
+)
+RUNPOD_ALLOW_IN_DEBUG = env.bool("RUNPOD_ALLOW_IN_DEBUG", default=False)
 # RunPod refuses /run bodies over about 10 MB; photos are scaled down to fit below this.
 RUNPOD_MAX_BODY_BYTES = env.int("RUNPOD_MAX_BODY_BYTES", default=10_000_000)
 # Recovery: seconds without any update after which an in-progress version counts as

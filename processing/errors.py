@@ -48,3 +48,9 @@ class ProcessingTransientError(ProcessingError):
 
 class ProcessingPermanentError(ProcessingError):
     """Retrying cannot help: bad credentials, a rejected option, an unusable image."""
+
+
+class StorageUnavailableError(ProcessingTransientError):
+    """The file storage does not answer (disk, S3 endpoint). Not the version's fault: when
+    the task's retries run out the version is left as it is and the recovery sweep
+    resumes it once the storage is back, as after a database outage."""

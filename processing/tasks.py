@@ -31,7 +31,7 @@ from celery.signals import worker_ready
 from common.database import DATABASE_UNAVAILABLE
 from common.queueing import enqueue
 from processing import services
-from processing.errors import ProcessingTransientError
+from processing.errors import ProcessingTransientError, StorageUnavailableError
 from processing.kinds import COLORING, SVG
 
 logger = logging.getLogger(__name__)
@@ -70,13 +70,15 @@ def _version_id(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
 def _version_task_failure(
     self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
 ) -> None:
-    if isinstance(exc, DATABASE_UNAVAILABLE):
-        # Not the version's fault, and the database may still be away: the sweep resumes it.
+    if isinstance(exc, (*DATABASE_UNAVAILABLE, StorageUnavailableError)):
+        # Not the version's fault, and the database or the file storage may still be
+        # away: the sweep resumes the version once they are back.
         logger.warning(
-            "%s for %s %s: database unavailable, left for recovery",
+            "%s for %s %s: %s unavailable, left for recovery",
             self.name,
             self.version_kind,
             args,
+            "storage" if isinstance(exc, StorageUnavailableError) else "database",
         )
         return
     # Every version task names its kind (`version_kind`), so one handler serves all kinds.

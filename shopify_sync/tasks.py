@@ -17,6 +17,7 @@ from typing import Any
 from celery import shared_task
 
 from common.database import DATABASE_UNAVAILABLE
+from common.storage import StorageUnavailable
 
 from . import services
 from .errors import ShopifyTransientError
@@ -66,7 +67,11 @@ def orders_fetch(self: Any, limit: int = 20, actor: str = "system") -> str:
     return f"imported={counts.imported} updated={counts.updated} failed={counts.failed}"
 
 
-@shared_task(**DATABASE_RETRY, soft_time_limit=1800, time_limit=1900)
+@shared_task(
+    **{**DATABASE_RETRY, "autoretry_for": (*DATABASE_UNAVAILABLE, StorageUnavailable)},
+    soft_time_limit=1800,
+    time_limit=1900,
+)
 def order_photos_download(self: Any, order_id: int) -> str:
     return services.order_photos_download(order_id=order_id)
 

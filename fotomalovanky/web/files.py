@@ -9,17 +9,31 @@ import mimetypes
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from common.storage import (
+    StorageUnavailable,
+    is_bucket,
+    stored_exists,
+    stored_presigned_url,
+    stored_stream,
+)
 from fotomalovanky.api.auth import staff_or_token_required
 
 # Stored files are customers' photos and our output. An SVG can carry script: with
 # this policy (and `sandbox`) nothing inside a served file can run in our origin.
 FILE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+TEXT = "text/plain; charset=utf-8"
 
 
 def file_url(field: FieldFile | None) -> str:
@@ -29,25 +43,50 @@ def file_url(field: FieldFile | None) -> str:
     return reverse("orders:media", kwargs={"path": field.name})
 
 
-@require_GET
+MISSING = "Soubor v úložišti chybí."
+UNAVAILABLE = "Úložiště souborů je teď nedostupné, zkuste to prosím za chvíli."
+
+
+@require_safe
 @staff_or_token_required
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Serve a stored file to logged-in staff only (nginx does the sending when configured)."""
+    """Serve a stored file to logged-in staff only, after the check above.
+
+    Local files are sent by nginx when MEDIA_ACCEL_REDIRECT is set; objects in a bucket
+    are streamed through, or with MEDIA_PRESIGNED staff are redirected to a presigned
+    URL valid MEDIA_PRESIGNED_SECONDS. A missing file or a storage that does not answer
+    gets a Czech sentence (the cards show it in place of the picture), never a 500.
+    """
     try:
-        exists = default_storage.exists(path)
-    except SuspiciousFileOperation as exc:
-        raise Http404("No such file.") from exc
-    if not exists:
-        raise Http404("No such file.")
-    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response: HttpResponseBase
-    if settings.MEDIA_ACCEL_REDIRECT:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + path
-    else:
-        response = FileResponse(default_storage.open(path, "rb"), content_type=content_type)
-    response["Content-Security-Policy"] = FILE_CSP
-    response["X-Content-Type-Options"] = "nosniff"
-    # Not even the browser keeps a customer's photo once staff close the page.
+        response = _serve(path)
+    except (FileNotFoundError, SuspiciousFileOperation):
+        response = HttpResponseNotFound(MISSING, content_type=TEXT)
+    except StorageUnavailable:
+        response = HttpResponse(UNAVAILABLE, status=503, content_type=TEXT)
+        response["Retry-After"] = "30"
+    if not isinstance(response, HttpResponseRedirect):
+        response["Content-Security-Policy"] = FILE_CSP
+        response["X-Content-Type-Options"] = "nosniff"
+    # Not even the browser keeps a customer's photo (or the link to it) once staff close
+    # the page.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _serve(path: str) -> HttpResponseBase:
+    if settings.MEDIA_PRESIGNED:
+        return HttpResponseRedirect(
+            stored_presigned_url(path, seconds=settings.MEDIA_PRESIGNED_SECONDS)
+        )
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if settings.MEDIA_ACCEL_REDIRECT and not is_bucket():
+        if not stored_exists(path):
+            raise FileNotFoundError(path)
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + path
+        return response
+    stream = stored_stream(path)
+    file_response = FileResponse(stream.handle, content_type=content_type)
+    if stream.size is not None:
+        file_response["Content-Length"] = str(stream.size)
+    return file_response

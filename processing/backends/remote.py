@@ -6,16 +6,25 @@ from django.conf import settings
 
 from processing.clients.runpod import RunPodJob, runpod_client
 from processing.clients.vectorizer import vectorizer_client
+from processing.errors import ProcessingPermanentError
 from processing.pipeline.images import runpod_input
 from processing.pipeline.vector import svg_check
 
 from .base import ColoringRequest, SvgRequest, SvgResult
+
+# Development must not pay for GPU time by accident (real keys in a developer's .env).
+DEBUG_REFUSAL = (
+    "RunPod se při zapnutém DEBUG nevolá, aby se omylem neplatilo. Pokud to opravdu "
+    "chcete, nastavte RUNPOD_ALLOW_IN_DEBUG=true (nebo použijte COLORING_BACKEND=local)."
+)
 
 
 class RunPodBackend:
     name = "runpod"
 
     def submit(self, request: ColoringRequest) -> str:
+        if settings.DEBUG and not settings.RUNPOD_ALLOW_IN_DEBUG:
+            raise ProcessingPermanentError(DEBUG_REFUSAL)
         # Normalised first: upright, RGB, at least MIN_IMAGE_SIZE on the long side and
         # small enough for one /run body (the old system sent raw bytes and failed on
         # sideways, CMYK, HEIC and large photos).

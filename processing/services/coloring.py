@@ -32,7 +32,11 @@ from processing.backends import (
     runpod_cancel_quietly,
 )
 from processing.clients.runpod import WAITING, RunPodJob
-from processing.errors import ProcessingPermanentError, ProcessingTransientError
+from processing.errors import (
+    ProcessingPermanentError,
+    ProcessingTransientError,
+    StorageUnavailableError,
+)
 from processing.kinds import COLORING, RUNPOD_AWAITING
 from processing.models import ColoringStatus, ColoringVersion
 from processing.pipeline.images import png_verify
@@ -182,14 +186,32 @@ def coloring_runpod_poll(*, version_id: int, poll_seq: int) -> str:
             version_fail(version, "RunPod dokončil úlohu, ale nevrátil obrázek.", **timing)
             return "failed"
         png_verify(job.image)
-        done = version_complete(
-            version, from_statuses=AWAITING, data=job.image, where=where, **timing
-        )
-        return "completed" if done else "skipped-moved-on"
+        return _job_completed(version, job.image, where=where, **timing)
     template = FAILED_MESSAGES.get(job.status, "RunPod vrátil neznámý stav „{status}“.")
     message = template.format(error=job.error or "neznámá chyba", status=job.status)
     version_fail(version, message, **timing)
     return "failed"
+
+
+def _job_completed(
+    version: ColoringVersion, image: bytes, *, where: dict[str, int], **timing: Any
+) -> str:
+    try:
+        done = version_complete(version, from_statuses=AWAITING, data=image, where=where, **timing)
+    except StorageUnavailableError as exc:
+        # The page is made and paid for: the retried poll (or the sweep's, once the
+        # storage is back) fetches it from RunPod again and stores it; nothing is resubmitted.
+        note = f"Hotovou omalovánku nelze uložit, zkusí se znovu: {exc.message}"
+        transition(
+            version,
+            from_statuses=AWAITING,
+            to=version.status,
+            where=where,
+            note=note,
+            error_message=note,
+        )
+        raise
+    return "completed" if done else "skipped-moved-on"
 
 
 def _job_waiting(version: ColoringVersion, job: RunPodJob, where: dict[str, int]) -> str:

@@ -13,26 +13,30 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from common.storage import StorageUnavailable, stored_read, stored_save
 from orders.models import OrderEvent
 from orders.services import order_changed_notify
-from processing.errors import ProcessingPermanentError, ProcessingTransientError
+from processing.errors import (
+    ProcessingPermanentError,
+    ProcessingTransientError,
+    StorageUnavailableError,
+)
 from processing.kinds import V, VersionKind, kind_of
 from processing.models import FINAL_STATUSES, STARTABLE, VersionBase, VersionStatus
 from processing.signals import version_changed
+
+from .stash import Output, result_forget, result_keep, result_kept
 
 # Any kind's version; what differs between kinds comes from `kind_of(version)`.
 Version = VersionBase
 SYSTEM = "system"
 MESSAGE_LIMIT = 2000
-# What a backend step produces: the file and extra fields for the completing UPDATE.
-Output = tuple[bytes, dict[str, Any]]
 
 
 def version_load(kind: VersionKind[V], version_id: int) -> V:
@@ -70,7 +74,8 @@ def transition(
         return False
     previous = version.status
     _apply(version, updates)
-    if previous != to:
+    # A new reason on the card is news too, even when the status stays.
+    if previous != to or "error_message" in fields:
         status_changed_notify(version)
     return True
 
@@ -203,26 +208,26 @@ def siblings_of(version: Version) -> QuerySet[Any]:
 def output_store(version: Version, data: bytes) -> str:
     """Write the result to the version's fixed path (`…/coloring/v{n}/image_{p}.png`).
 
-    Deterministic, so a duplicate run overwrites instead of leaving a second file;
-    the old file is deleted first because FileSystemStorage would pick a new name.
+    Deterministic, so a duplicate run overwrites instead of leaving a second file.
     """
     field: Any = type(version)._meta.get_field("file")
     name = field.generate_filename(version, "result")
-    field.storage.delete(name)
-    return field.storage.save(name, ContentFile(data))
+    try:
+        return stored_save(name, data)
+    except StorageUnavailable as exc:
+        raise StorageUnavailableError(str(exc)) from exc
 
 
 def file_read(field: Any, *, what: str) -> bytes:
-    """The bytes of a stored file; a missing file is permanent, a storage hiccup is not."""
+    """The bytes of a stored file; a missing file is permanent, a storage outage is not."""
     if not field:
         raise ProcessingPermanentError(f"{what}: soubor není uložený.")
     try:
-        with field.open("rb") as handle:
-            return handle.read()
+        return stored_read(field.name)
     except FileNotFoundError as exc:
         raise ProcessingPermanentError(f"{what} chybí v úložišti ({field.name}).") from exc
-    except OSError as exc:
-        raise ProcessingTransientError(f"Úložiště teď nelze číst ({exc}).") from exc
+    except StorageUnavailable as exc:
+        raise StorageUnavailableError(str(exc)) from exc
 
 
 def claim(version: Version, *, to: str, where: dict[str, Any] | None = None, **fields: Any) -> bool:
@@ -241,17 +246,31 @@ def sync_run(version: Version, *, working: str, produce: Callable[[], Output]) -
     """Claim a waiting version, make its file with `produce`, store it and complete.
 
     For one-call backends (local filters, Vectorizer.ai). A ProcessingTransientError puts
-    the version back to `queued` before it propagates, so the task's retry can claim it
-    again; a ProcessingPermanentError propagates and the task's failure handler fails it.
+    the version back to `queued`, with the reason on its card, before it propagates, so
+    the task's retry can claim it again; a ProcessingPermanentError propagates and the
+    task's failure handler fails it. A result that was made but could not be stored is
+    kept (`stash`), so the retry stores it without paying for it again.
     Returns "completed" or "skipped-<status>".
     """
     if not claim(version, to=working):
         return f"skipped-{version.status}"
+    kept = result_kept(version)
+    output = kept
     try:
-        data, fields = produce()
+        output = kept or produce()
+        done = version_complete(version, from_statuses={working}, data=output[0], **output[1])
     except ProcessingTransientError as exc:
+        if output is not None and kept is None:
+            result_keep(version, output)
         note = f"Zpracování selhalo, zkusí se znovu: {exc.message}"
-        transition(version, from_statuses={working}, to=VersionStatus.QUEUED, note=note)
+        transition(
+            version,
+            from_statuses={working},
+            to=VersionStatus.QUEUED,
+            note=note,
+            error_message=note[:MESSAGE_LIMIT],
+        )
         raise
-    done = version_complete(version, from_statuses={working}, data=data, **fields)
+    if kept is not None:
+        result_forget(version)
     return "completed" if done else "skipped-moved-on"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
+from common.storage import stored_delete
 from orders.models import Image, LineItem, Order
 from orders.services import order_changed_notify, order_event_log, order_status_set
 
@@ -182,7 +182,7 @@ def _forget_download(image: Image) -> None:
 
     def delete_files() -> None:
         for name in names:
-            default_storage.delete(name)
+            stored_delete(name)
 
     # Files go only once the new state is committed, so a rollback loses nothing.
     transaction.on_commit(delete_files, robust=True)

@@ -11,13 +11,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.queueing import enqueue_on_commit
+from common.storage import StorageUnavailable, stored_save
 from orders.models import Image, Order
 from orders.services import order_status_set
 
@@ -70,14 +69,31 @@ def order_photos_download(*, order_id: int) -> str:
         return "skipped"
     failures: list[str] = []
     attempted: set[int] = set()
-    for _ in range(MAX_ROUNDS):
-        # Photos added by a sync while this ran are picked up by the next round.
-        batch = list(images_waiting(order_id).exclude(pk__in=attempted).select_related("line_item"))
-        if not batch:
-            break
-        attempted.update(image.pk for image in batch)
-        failures += _download_batch(order_id, batch)
+    try:
+        for _ in range(MAX_ROUNDS):
+            # Photos added by a sync while this ran are picked up by the next round.
+            waiting = images_waiting(order_id).exclude(pk__in=attempted)
+            batch = list(waiting.select_related("line_item"))
+            if not batch:
+                break
+            attempted.update(image.pk for image in batch)
+            failures += _download_batch(order_id, batch)
+    except StorageUnavailable as exc:
+        _storage_away(order_id, exc)
+        raise
     return _finish(order_id, failures)
+
+
+def _storage_away(order_id: int, exc: StorageUnavailable) -> None:
+    # Back to pending, so the task's retry (or the sweep's, once retries run out) claims
+    # it again; the photos stored so far are kept and not fetched twice.
+    order_status_set(
+        order_id=order_id,
+        status=Order.Status.PENDING,
+        actor=ACTOR,
+        message=f"Fotky nelze uložit: {exc} Stahování se zopakuje, až bude úložiště zpět.",
+        expected={Order.Status.DOWNLOADING},
+    )
 
 
 def _claim(order_id: int) -> bool:
@@ -134,8 +150,8 @@ def _store(outcome: PhotoOutcome) -> None:
     name = image.file.field.generate_filename(image, f"image.{info.extension}")
     preview_name = image.preview.field.generate_filename(image, "preview.jpg")
     with fetched.path.open("rb") as source:
-        _replace(name, File(source))
-    _replace(preview_name, ContentFile(outcome.preview))
+        stored_save(name, File(source))
+    stored_save(preview_name, outcome.preview)
     Image.objects.filter(pk=image.pk).update(
         file=name,
         preview=preview_name,
@@ -147,15 +163,6 @@ def _store(outcome: PhotoOutcome) -> None:
         downloaded_at=timezone.now(),
         download_error="",
     )
-
-
-def _replace(name: str, content: File) -> None:
-    # Deterministic names: a re-run overwrites instead of piling up "_abc123" copies.
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    saved = default_storage.save(name, content)
-    if saved != name:
-        raise RuntimeError(f"Storage saved {name} as {saved}")
 
 
 def _label(image: Image) -> str:
