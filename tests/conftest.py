@@ -16,6 +16,8 @@ from tests import factories
 from tests.fakes.photos import PROXY_PASSWORD, PROXY_USER, FakePhotoHost
 from tests.fakes.server import running
 from tests.fakes.shopify import FakeShopify
+from tests.fakes.tcp_proxy import TcpProxy, tcp_proxy
+from tests.s3 import S3Bucket, S3Server, s3_server
 
 # Public domain and CC0 photos, each with its source and licence in the README beside them.
 PHOTOS = Path(__file__).resolve().parent / "fixtures" / "photos"
@@ -90,6 +92,49 @@ def storage(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
         },
     }
     return root
+
+
+@pytest.fixture(scope="session")
+def s3_server_(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """moto's S3 server, one for the whole run (each test gets its own bucket)."""
+    with s3_server(tmp_path_factory.mktemp("moto") / "moto_server.log") as server:
+        yield server
+
+
+@pytest.fixture
+def s3(storage: Path, settings: Any, s3_server_: S3Server) -> Iterator[S3Bucket]:
+    """Files go to a fresh bucket on a real S3 endpoint instead of `storage`'s folder."""
+    bucket = s3_server_.bucket()
+    storage_use_bucket(settings, bucket)
+    yield bucket
+    storage_close()
+
+
+@pytest.fixture
+def s3_proxied(storage: Path, settings: Any, s3_server_: S3Server) -> Iterator[TcpProxy]:
+    """A bucket reached through a proxy the test can cut, as when the S3 endpoint goes down."""
+    with tcp_proxy(("127.0.0.1", s3_server_.port)) as proxy:
+        storage_use_bucket(settings, s3_server_.bucket(f"http://127.0.0.1:{proxy.port}"))
+        yield proxy
+        storage_close()
+
+
+def storage_close() -> None:
+    """Close this thread's connections of the bucket storage before the settings drop it
+    (else its sockets are left to the garbage collector, which warns)."""
+    from django.core.files.storage import storages
+
+    connection = getattr(storages["default"]._connections, "connection", None)
+    if connection is not None:
+        connection.meta.client.close()
+
+
+def storage_use_bucket(settings: Any, bucket: S3Bucket) -> None:
+    settings.STORAGE_BACKEND = "s3"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": bucket.options()},
+    }
 
 
 @pytest.fixture

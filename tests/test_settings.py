@@ -148,3 +148,66 @@ def test_photo_proxies_need_all_four_parts_and_come_in_order(tmp_path: Path) -> 
             {"url": "http://u:p@p10.example.com:1", "ca_file": ""},
         ]
     )
+
+
+PRINT_STORAGE = (
+    "import json, django; from django.conf import settings; django.setup(); "
+    "from django.core.files.storage import storages; s = storages['default']; "
+    "print(json.dumps({'class': type(s).__name__, 'bucket': getattr(s, 'bucket_name', None), "
+    "'acl': getattr(s, 'default_acl', None), 'region': getattr(s, 'region_name', None), "
+    "'endpoint': getattr(s, 'endpoint_url', None), 'expire': getattr(s, 'querystring_expire', 0), "
+    "'vectorizer': settings.VECTORIZER_MODE}))"
+)
+PRODUCTION = {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "a"}
+
+
+def test_storage_backend_s3_is_a_private_bucket_with_region_auto(tmp_path: Path) -> None:
+    s3 = {"STORAGE_BACKEND": "s3", "S3_BUCKET": "photos", "S3_ENDPOINT": "http://s3.test:9000"}
+    result = run_python(["-c", PRINT_STORAGE], tmp_path, **PRODUCTION, **s3)
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["class"] == "S3Storage" and values["bucket"] == "photos"
+    assert values["acl"] == "private" and values["region"] == "auto"
+    assert values["endpoint"] == "http://s3.test:9000" and values["expire"] == 60
+
+
+def test_the_local_disk_is_the_default_storage(tmp_path: Path) -> None:
+    result = run_python(["-c", PRINT_STORAGE], tmp_path, **PRODUCTION)
+
+    assert json.loads(result.stdout)["class"] == "FileSystemStorage"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"STORAGE_BACKEND": "s3"}, "STORAGE_BACKEND=s3 needs S3_BUCKET"),
+        ({"MEDIA_PRESIGNED": "true"}, "MEDIA_PRESIGNED=true needs STORAGE_BACKEND=s3."),
+        ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND must be one of local, s3, not 'ftp'."),
+    ],
+)
+def test_storage_settings_that_cannot_work_are_refused(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = manage(tmp_path, "check", **PRODUCTION, **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "mode"),
+    [
+        ({"DEBUG": "true"}, "test"),
+        ({"DEBUG": "true", "VECTORIZER_MODE": "production"}, "production"),
+        (PRODUCTION, "production"),
+    ],
+)
+def test_with_debug_on_vectorizer_runs_in_its_free_test_mode(
+    tmp_path: Path, env: dict[str, str], mode: str
+) -> None:
+    result = run_python(["-c", PRINT_STORAGE], tmp_path, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["vectorizer"] == mode
