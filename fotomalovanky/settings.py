@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -458,12 +458,20 @@ X_FRAME_OPTIONS = "DENY"
 # insert its indicator <style> nor to eval (templates/base.html, the htmx-config meta).
 # 'self' in connect-src also allows ws:/wss: to this host (CSP Level 3), so the live
 # pages' WebSockets connect (tests/browser/test_csp.py checks it in Chromium).
+def _bucket_origin() -> list[str]:
+    # With MEDIA_PRESIGNED the pictures load from the bucket's endpoint after a redirect.
+    if not (MEDIA_PRESIGNED and S3_ENDPOINT):
+        return []
+    parts = urlsplit(S3_ENDPOINT)
+    return [f"{parts.scheme}://{parts.netloc}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        "img-src": [SELF, *_bucket_origin()],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],

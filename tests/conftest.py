@@ -16,7 +16,7 @@ from tests import factories
 from tests.fakes.photos import PROXY_PASSWORD, PROXY_USER, FakePhotoHost
 from tests.fakes.server import running
 from tests.fakes.shopify import FakeShopify
-from tests.fakes.tcp_proxy import TcpProxy, tcp_proxy
+from tests.fakes.tcp_proxy import tcp_proxy
 from tests.s3 import S3Bucket, S3Server, s3_server
 
 # Public domain and CC0 photos, each with its source and licence in the README beside them.
@@ -111,11 +111,13 @@ def s3(storage: Path, settings: Any, s3_server_: S3Server) -> Iterator[S3Bucket]
 
 
 @pytest.fixture
-def s3_proxied(storage: Path, settings: Any, s3_server_: S3Server) -> Iterator[TcpProxy]:
-    """A bucket reached through a proxy the test can cut, as when the S3 endpoint goes down."""
+def s3_proxied(storage: Path, settings: Any, s3_server_: S3Server) -> Iterator[S3Bucket]:
+    """A bucket reached through a proxy the test can cut (`.proxy.cut()`), as when the S3
+    endpoint goes down."""
     with tcp_proxy(("127.0.0.1", s3_server_.port)) as proxy:
-        storage_use_bucket(settings, s3_server_.bucket(f"http://127.0.0.1:{proxy.port}"))
-        yield proxy
+        bucket = s3_server_.bucket(proxy)
+        storage_use_bucket(settings, bucket)
+        yield bucket
         storage_close()
 
 

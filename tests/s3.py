@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 import requests
 
+from tests.fakes.tcp_proxy import TcpProxy
 from tests.live import free_port, stop_process_group
 
 ACCESS_KEY = "test-access-key"
@@ -74,11 +75,12 @@ class S3Server:
             region_name="us-east-1",
         )
 
-    def bucket(self, endpoint: str | None = None) -> S3Bucket:
-        """A new, empty bucket; `endpoint` lets clients reach it through a proxy."""
+    def bucket(self, proxy: TcpProxy | None = None) -> S3Bucket:
+        """A new, empty bucket; with `proxy`, the code under test reaches it through that."""
         name = f"photos-{uuid.uuid4().hex[:12]}"
         self.client.create_bucket(Bucket=name)
-        return S3Bucket(server=self, name=name, endpoint=endpoint or self.url)
+        endpoint = f"http://127.0.0.1:{proxy.port}" if proxy else self.url
+        return S3Bucket(server=self, name=name, endpoint=endpoint, proxy=proxy)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class S3Bucket:
     server: S3Server
     name: str
     endpoint: str
+    # Cut it to take the endpoint away from the code under test (not from the test).
+    proxy: TcpProxy | None = None
 
     def keys(self) -> list[str]:
         answer = self.server.client.list_objects_v2(Bucket=self.name)

@@ -21,7 +21,6 @@ from common.storage import (
     stored_save,
     stored_stream,
 )
-from tests.fakes.tcp_proxy import TcpProxy
 from tests.s3 import S3Bucket
 
 NAME = "7/8/coloring/v1/image_1.png"
@@ -78,10 +77,10 @@ def test_a_presigned_url_is_valid_for_a_minute_and_gives_the_object(s3: S3Bucket
 
 
 def test_an_endpoint_that_is_down_is_storage_unavailable_within_seconds(
-    s3_proxied: TcpProxy,
+    s3_proxied: S3Bucket,
 ) -> None:
     stored_save(NAME, b"photo")
-    s3_proxied.cut()
+    s3_proxied.proxy.cut()
 
     for step in (lambda: stored_read(NAME), lambda: stored_save(NAME, b"x")):
         started = time.monotonic()
@@ -89,5 +88,5 @@ def test_an_endpoint_that_is_down_is_storage_unavailable_within_seconds(
             step()
         assert time.monotonic() - started < 10
 
-    s3_proxied.restore()
+    s3_proxied.proxy.restore()
     assert stored_read(NAME) == b"photo"

@@ -45,6 +45,30 @@
     }
   });
 
+  // A stored picture that does not load: say why in its place (the media view answers
+  // 404 for a missing file and 503 while the storage is away), not a broken image.
+  const MEDIA_ERRORS = {
+    404: "Soubor v úložišti chybí.",
+    503: "Úložiště souborů je teď nedostupné, zkuste to prosím za chvíli.",
+  };
+  document.addEventListener("error", function (event) {
+    const img = event.target;
+    if (!(img instanceof HTMLImageElement) || !img.closest(".card .frame")) {
+      return;
+    }
+    const frame = img.closest(".frame");
+    fetch(img.src, { method: "HEAD", credentials: "same-origin", redirect: "manual" })
+      .then(function (response) { return response.status; }, function () { return 0; })
+      .then(function (status) {
+        const note = document.createElement("span");
+        note.className = "placeholder error-text";
+        note.setAttribute("role", "status");
+        note.textContent = MEDIA_ERRORS[status] || "Obrázek se nepodařilo načíst.";
+        frame.querySelectorAll("img, [data-fullscreen]").forEach(function (el) { el.remove(); });
+        frame.appendChild(note);
+      });
+  }, true);
+
   document.addEventListener("click", function (event) {
     const dismiss = event.target.closest(".banner .dismiss");
     if (dismiss) {

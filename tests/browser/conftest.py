@@ -104,9 +104,14 @@ def wait_for_socket(page: Page) -> None:
     page.wait_for_function("() => window.__socketOpen === true")
 
 
-def downloaded_photo() -> Image:
-    """Order #1270's photo, downloaded and with its preview, ready to be coloured."""
-    image = ImageFactory(line_item__order__order_number="#1270", line_item__dedication="Pro Aničku")
+def downloaded_photo(**fields: Any) -> Image:
+    """Order #1270's photo (or one made with `fields`), downloaded and with its preview,
+    ready to be coloured."""
+    fields = fields or {
+        "line_item__order__order_number": "#1270",
+        "line_item__dedication": "Pro Aničku",
+    }
+    image = ImageFactory(**fields)
     image.file.save("chelsea.jpg", ContentFile((PHOTOS / "chelsea.jpg").read_bytes()), save=False)
     image.preview.save(
         "preview.jpg", ContentFile(make_preview(PHOTOS / "chelsea.jpg", size=1024)), save=False

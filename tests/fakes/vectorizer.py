@@ -19,6 +19,7 @@ import json
 import threading
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -59,6 +60,9 @@ class FakeVectorizer(FakeServer):
         self.received: list[Received] = []
         self._failures: deque[Any] = deque()
         self._lock = threading.Lock()
+        # Called once a vectorisation is charged, before the answer leaves: lets a test
+        # break something (the file storage) between the paid call and its result.
+        self.on_charged: Callable[[], None] | None = None
 
     @property
     def endpoint_url(self) -> str:
@@ -85,6 +89,8 @@ class FakeVectorizer(FakeServer):
             return _error(400, f"Invalid parameter value: {', '.join(invalid) or 'image'}")
         filename, image = files["image"]
         self.received.append(Received(fields=fields, image=image, filename=filename))
+        if self.on_charged is not None:
+            self.on_charged()
         free = fields.get("mode", "production") != "production"
         headers = {
             "Content-Type": "image/svg+xml",

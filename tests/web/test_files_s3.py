@@ -15,7 +15,6 @@ import requests
 from django.test import Client
 
 from common.storage import stored_save
-from tests.fakes.tcp_proxy import TcpProxy
 from tests.s3 import S3Bucket
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +91,9 @@ def test_a_missing_object_is_a_czech_404(
     assert response.content.decode() == "Soubor v úložišti chybí."
 
 
-def test_a_storage_that_is_down_is_a_czech_503(staff_client: Client, s3_proxied: TcpProxy) -> None:
+def test_a_storage_that_is_down_is_a_czech_503(staff_client: Client, s3_proxied: S3Bucket) -> None:
     stored_save(NAME, SVG)
-    s3_proxied.cut()
+    s3_proxied.proxy.cut()
 
     response = staff_client.get(f"/media/{NAME}")
 
