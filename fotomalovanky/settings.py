@@ -452,6 +452,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # Nothing frames our pages (the admin's pop-ups are windows, not frames).
 X_FRAME_OPTIONS = "DENY"
 
+
 # The Content-Security-Policy of every answer that sets none itself (stored files send
 # a stricter one, fotomalovanky/web/files.py). Scripts and styles come only from our static
 # files: no inline <script>, style="" or on…="" in templates, and htmx is told not to
