@@ -110,6 +110,14 @@ def s3(storage: Path, settings: Any, s3_server_: S3Server) -> Iterator[S3Bucket]
     storage_close()
 
 
+@pytest.fixture(params=["local", "s3"])
+def any_storage(request: pytest.FixtureRequest, storage: Path) -> str:
+    """Run the test once with files on the local disk and once in a bucket."""
+    if request.param == "s3":
+        request.getfixturevalue("s3")
+    return str(request.param)
+
+
 @pytest.fixture
 def s3_proxied(storage: Path, settings: Any, s3_server_: S3Server) -> Iterator[S3Bucket]:
     """A bucket reached through a proxy the test can cut (`.proxy.cut()`), as when the S3

@@ -13,8 +13,9 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from django.db import connection
@@ -71,6 +72,45 @@ def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+class Workers:
+    """Celery workers in processes of their own (prefork, both queues), like production's.
+
+    `env` is their whole environment: DJANGO_SETTINGS_MODULE, the test's DATABASE_URL
+    and REDIS_URL, and whatever the test points them at.
+    """
+
+    def __init__(self, env: dict[str, str], log: Path | None = None) -> None:
+        self.env = env
+        self.log = log
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        name = f"test-{uuid.uuid4().hex[:6]}@%h"
+        command = [sys.executable, "-m", "celery", "-A", "fotomalovanky", "worker", "-n", name]
+        command += ["-Q", "io,cpu", "-c", "2", "-P", "prefork", "-l", "WARNING"]
+        # Without a log, what the worker complains about still shows in the test's output.
+        with self.log.open("ab") if self.log else nullcontext() as out:
+            proc = subprocess.Popen(
+                command,
+                cwd=BASE_DIR,
+                env=self.env,
+                start_new_session=True,
+                stdout=out or subprocess.DEVNULL,
+                stderr=out,
+            )
+        self.procs.append(proc)
+        return proc
+
+    def kill(self, proc: subprocess.Popen[bytes]) -> None:
+        """SIGKILL the worker and its pool children, as when its machine dies."""
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs:
+            stop_process_group(proc)
 
 
 class DaphneServer:

@@ -7,7 +7,6 @@ FileNotFoundError and a storage that does not answer is StorageUnavailable, soon
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -26,15 +25,8 @@ from tests.s3 import S3Bucket
 NAME = "7/8/coloring/v1/image_1.png"
 
 
-@pytest.fixture(params=["local", "s3"])
-def backend(request: pytest.FixtureRequest, storage: Path) -> str:
-    if request.param == "s3":
-        request.getfixturevalue("s3")
-    return str(request.param)
-
-
-def test_a_stored_file_reads_back_and_is_replaced_under_the_same_name(backend: str) -> None:
-    assert is_bucket() is (backend == "s3")
+def test_a_stored_file_reads_back_and_is_replaced_under_the_same_name(any_storage: str) -> None:
+    assert is_bucket() is (any_storage == "s3")
 
     assert stored_save(NAME, b"first") == NAME
     assert stored_save(NAME, b"second") == NAME  # a re-run overwrites, no "_abc123" copy
@@ -46,7 +38,7 @@ def test_a_stored_file_reads_back_and_is_replaced_under_the_same_name(backend: s
     stream.handle.close()
 
 
-def test_a_missing_file_is_file_not_found_and_deleting_it_is_fine(backend: str) -> None:
+def test_a_missing_file_is_file_not_found_and_deleting_it_is_fine(any_storage: str) -> None:
     with pytest.raises(FileNotFoundError):
         stored_read("1/2/missing.png")
     with pytest.raises(FileNotFoundError):

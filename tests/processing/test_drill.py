@@ -10,37 +10,22 @@ then complete both versions, with exactly one RunPod submission.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from fotomalovanky.celery import app
 from processing import services
 from processing.models import ColoringVersion
 from tests.fakes import runpod as fake_runpod
 from tests.fakes.runpod import FakeRunPod
-from tests.live import stop_process_group
+from tests.live import Workers, database_url
 from tests.processing.conftest import downloaded_image
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 AWAITING = {"runpod_submitted", "runpod_queued", "runpod_processing"}
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def worker_env(settings: Any, fake: FakeRunPod) -> dict[str, str]:
@@ -57,30 +42,6 @@ def worker_env(settings: Any, fake: FakeRunPod) -> dict[str, str]:
         RUNPOD_POLL_INTERVAL="0.2",
     )
     return env
-
-
-class Workers:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-        self.procs: list[subprocess.Popen[bytes]] = []
-
-    def start(self) -> subprocess.Popen[bytes]:
-        name = f"drill-{uuid.uuid4().hex[:6]}@%h"
-        command = [sys.executable, "-m", "celery", "-A", "fotomalovanky", "worker", "-n", name]
-        command += ["-Q", "io,cpu", "-c", "2", "-P", "prefork", "-l", "WARNING"]
-        proc = subprocess.Popen(
-            command, cwd=BASE_DIR, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL
-        )
-        self.procs.append(proc)
-        return proc
-
-    def kill(self, proc: subprocess.Popen[bytes]) -> None:
-        os.killpg(proc.pid, signal.SIGKILL)  # the main process and its pool children
-        proc.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for proc in self.procs:
-            stop_process_group(proc)
 
 
 @pytest.fixture

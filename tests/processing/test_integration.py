@@ -1,7 +1,9 @@
 """End to end on real parts: services → Redis → a real Celery worker → the fakes → storage.
 
 The worker runs in a thread of this process (the `celery_worker` fixture), so the
-settings below (fake URLs, a short poll interval) apply to it as well.
+settings below (fake URLs, a short poll interval, the storage) apply to it as well.
+The main paths run once with files on local disk and once in a bucket (`any_storage`);
+tests/test_end_to_end.py runs workers in processes of their own.
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ def final(model: Any, pk: int) -> Callable[[], bool]:
 
 
 def test_runpod_colouring_then_vectorizer_svg_through_a_real_worker(
-    celery_worker: Any, runpod: FakeRunPod, vectorizer: FakeVectorizer, settings: Any
+    any_storage: str,
+    celery_worker: Any,
+    runpod: FakeRunPod,
+    vectorizer: FakeVectorizer,
+    settings: Any,
 ) -> None:
     settings.RUNPOD_POLL_INTERVAL = 0.05
     image = downloaded_image("astronaut.heic")
@@ -55,7 +61,7 @@ def test_runpod_colouring_then_vectorizer_svg_through_a_real_worker(
 
 
 def test_local_backends_through_a_real_worker_on_the_cpu_queue(
-    celery_worker: Any, settings: Any
+    any_storage: str, celery_worker: Any, settings: Any
 ) -> None:
     settings.COLORING_BACKEND, settings.VECTORIZE_BACKEND = "local", "local"
     image = downloaded_image("coffee-cmyk.jpg")
