@@ -58,25 +58,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="_bench_settings",
         PYTHONPATH=f"{BENCH_DIR}:{BASE_DIR}",
         DATABASE_URL=database_url,
+        **(extra or {}),
     )
     return env
 
 
 @contextmanager
-def daphne(database_url: str) -> Iterator[int]:
-    """daphne serving the project (plus /bench/trivial) on a free port."""
+def daphne(database_url: str, env: dict[str, str] | None = None) -> Iterator[int]:
+    """daphne serving the project (plus /bench/trivial) on a free port; `env` adds settings."""
     port = free_port()
     binary = str(Path(sys.executable).parent / "daphne")
     proc = subprocess.Popen(
         [binary, "-b", "127.0.0.1", "-p", str(port), "fotomalovanky.asgi:application"],
         cwd=BASE_DIR,
-        env=server_env(database_url),
+        env=server_env(database_url, env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

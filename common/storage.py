@@ -9,6 +9,7 @@ Nothing here assumes that the web process and the workers share a disk.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,33 @@ from storages.backends.s3 import S3Storage
 
 # S3's answers for a key that is not there (GET says NoSuchKey, HEAD only the status).
 MISSING_CODES = {"NoSuchKey", "404", "NotFound"}
+
+
+class BucketStorage(S3Storage):
+    """django-storages' S3Storage with one connection per process instead of per thread.
+
+    Django's ASGI handler runs each request's view in a thread of its own, and
+    S3Storage makes a boto3 session for every new thread: 250 ms of every file request
+    (benchmarks/storage.py). The boto3 client is thread-safe, and S3Storage already
+    shares its Bucket object across threads, so one connection serves them all.
+    """
+
+    _connection_lock = threading.Lock()
+
+    @property
+    def connection(self) -> Any:
+        shared = self.__dict__.get("_shared_connection")
+        if shared is None:
+            with self._connection_lock:
+                shared = self.__dict__.get("_shared_connection")
+                if shared is None:
+                    shared = self.__dict__["_shared_connection"] = super().connection
+        return shared
+
+    def __getstate__(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().__getstate__()
+        state.pop("_shared_connection", None)
+        return state
 
 
 class StorageUnavailable(Exception):

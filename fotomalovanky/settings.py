@@ -218,7 +218,7 @@ def _default_storage() -> dict[str, object]:
         }
     if not S3_BUCKET:
         raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (and usually S3_ENDPOINT).")
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options()}
+    return {"BACKEND": "common.storage.BucketStorage", "OPTIONS": s3_options()}
 
 
 def s3_options(**overrides: object) -> dict[str, object]:

@@ -143,7 +143,7 @@ def storage_use_bucket(settings: Any, bucket: S3Bucket) -> None:
     settings.STORAGE_BACKEND = "s3"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": bucket.options()},
+        "default": bucket.storage(),
     }
 
 

@@ -108,17 +108,18 @@ class S3Bucket:
         ]
         return grants
 
-    def options(self) -> dict[str, object]:
-        """S3Storage options for this bucket, built the way settings build them."""
+    def storage(self) -> dict[str, object]:
+        """The STORAGES["default"] entry for this bucket, built the way settings build it."""
         from fotomalovanky.settings import s3_options
 
-        return s3_options(
+        options = s3_options(
             bucket_name=self.name,
             endpoint_url=self.endpoint,
             access_key=ACCESS_KEY,
             secret_key=SECRET_KEY,
             region_name=REGION,
         )
+        return {"BACKEND": "common.storage.BucketStorage", "OPTIONS": options}
 
     def env(self) -> dict[str, str]:
         """The settings a child process needs to use this bucket."""

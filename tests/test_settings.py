@@ -167,7 +167,7 @@ def test_storage_backend_s3_is_a_private_bucket_with_region_auto(tmp_path: Path)
 
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["class"] == "S3Storage" and values["bucket"] == "photos"
+    assert values["class"] == "BucketStorage" and values["bucket"] == "photos"
     assert values["acl"] == "private" and values["region"] == "auto"
     assert values["endpoint"] == "http://s3.test:9000" and values["expire"] == 60
 

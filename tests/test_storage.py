@@ -82,3 +82,22 @@ def test_an_endpoint_that_is_down_is_storage_unavailable_within_seconds(
 
     s3_proxied.proxy.restore()
     assert stored_read(NAME) == b"photo"
+
+
+def test_the_bucket_connection_is_made_once_per_process_not_per_thread(s3: S3Bucket) -> None:
+    import threading
+
+    from django.core.files.storage import storages
+
+    seen = []
+    threads = [
+        threading.Thread(target=lambda: seen.append(storages["default"].connection))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(seen) == 3 and len({id(connection) for connection in seen}) == 1
+    assert storages["default"].connection is seen[0]
