@@ -4,17 +4,17 @@ Queues (CELERY_TASK_ROUTES in settings): `io`, the default, for work that waits 
 the network (RunPod, Vectorizer.ai, the sweep); `cpu` for image work in the worker
 (`*_local_run`), so a heavy filter never delays a poll.
 
-Retries: every task retries `ProcessingTransientError` and a database outage
-(`common.database.DATABASE_UNAVAILABLE`) with exponential backoff and jitter
-(`retry_backoff`, capped by `retry_backoff_max`) up to `max_retries` times. The
+Retries: every task retries `ProcessingTransientError` (a storage outage included) and
+a database outage (`common.database.DATABASE_UNAVAILABLE`) with exponential backoff and
+jitter (`retry_backoff`, capped by `retry_backoff_max`) up to `max_retries` times. The
 services put the version back into a state the retry can claim before they raise. When
 retries run out, or on a permanent error, a time limit or anything unexpected, the
 task's `on_failure` handler sets the version to `error` with a message, so no version
 is left in progress (and the recovery sweep catches what even that misses: a killed
-worker runs no handler). A database outage is never the version's failure: when its
-retries run out the version is left as it is, and the sweep resumes it once the
-database is back (a RunPod job already paid for is polled again, not failed). All
-tasks are idempotent: acks_late means some run twice.
+worker runs no handler). A database or file-storage outage is never the version's
+failure: when its retries run out the version is left as it is (its card says why it
+waits), and the sweep resumes it once they are back (a RunPod job already paid for is
+polled again, not failed). All tasks are idempotent: acks_late means some run twice.
 
 A worker that starts runs one recovery pass at once (`worker_ready`), so the polls and
 messages a killed predecessor held are resumed within seconds, not at the next sweep.
