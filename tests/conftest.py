@@ -201,6 +201,17 @@ def redis_channel_layer(settings: Any) -> Iterator[str]:
     yield prefix
 
 
+def broker_reset() -> None:
+    """Drop what earlier tests left with Redis: queued messages and the webhook drain flag
+    (a flag left set would swallow this test's drain request)."""
+    from common.redis import redis_client
+    from fotomalovanky.celery import app
+    from shopify_sync.services.inbox import DRAIN_KEY
+
+    redis_client().delete(DRAIN_KEY)
+    app.control.purge()
+
+
 @pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[object]:
     """A real Celery worker (solo pool, in a thread) consuming both queues on real Redis.
@@ -210,13 +221,9 @@ def celery_worker(transactional_db: None) -> Iterator[object]:
     """
     from celery.contrib.testing.worker import start_worker
 
-    from common.redis import redis_client
     from fotomalovanky.celery import app
-    from shopify_sync.services.inbox import DRAIN_KEY
 
-    # A drain flag left by an earlier test would swallow this test's drain request.
-    redis_client().delete(DRAIN_KEY)
-    app.control.purge()
+    broker_reset()
     with start_worker(
         app,
         pool="solo",

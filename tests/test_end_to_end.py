@@ -21,9 +21,9 @@ import pytest
 import requests
 
 from fotomalovanky.api.auth import api_token_issue
-from fotomalovanky.celery import app
 from orders.models import Image, Order
 from processing.models import ColoringVersion, SvgVersion
+from tests.conftest import broker_reset
 from tests.fakes import runpod as fake_runpod
 from tests.fakes import vectorizer as fake_vectorizer
 from tests.fakes.photos import PHOTOS, FakePhotoHost
@@ -103,7 +103,7 @@ def stack(
     }
     settings.API_JWT_SECRET = API_SECRET
     settings.STORAGE_PATH = folders["web"] / "images"  # where this test looks for files
-    app.control.purge()
+    broker_reset()
     workers = Workers(
         {**os.environ, **common, **folder_env(folders["worker"], backend, bucket)},
         log=tmp_path / "worker.log",
@@ -118,7 +118,7 @@ def stack(
             yield Stack(web, token, folders, bucket, photo_host, runpod, vectorizer)
     finally:
         workers.stop_all()
-        app.control.purge()
+        broker_reset()
         for fake in (photo_host, runpod, vectorizer):
             fake.stop()
 
