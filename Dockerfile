@@ -2,6 +2,9 @@
 #   docker run IMAGE                                   -> web + WebSockets on :8000
 #   docker run IMAGE celery -A fotomalovanky worker -Q io,cpu
 #   docker run IMAGE celery -A fotomalovanky beat -s /data/celerybeat-schedule
+# Files go to /data/images (STORAGE_PATH), which web and workers must then share, or to a
+# bucket with STORAGE_BACKEND=s3 and the S3_* variables (docker-compose.s3.yml); /data
+# also keeps beat's schedule. Every setting comes from the environment (.env.example).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
