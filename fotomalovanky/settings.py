@@ -312,7 +312,6 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "processing.tasks.coloring_local_run": {"queue": "cpu"},
     "processing.tasks.svg_local_run": {"queue": "cpu"},
 }
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Celery beat ---
 # Each app adds its periodic sweeps here.
@@ -489,11 +488,23 @@ SILENCED_SYSTEM_CHECKS = ["security.W001", "security.W002", "security.W003"]
 
 # --- Logging ---
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+# plain: for people reading a terminal; json: one object a line, for a log collector.
+# Web, workers and beat all log through LOGGING (see fotomalovanky/celery.py), to stderr.
+LOG_FORMAT = _choice("LOG_FORMAT", "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "common.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Django's default handlers on "django" (a plain console one while DEBUG is on,
+        # mail to ADMINS, who are none) would write its records a second time, unformatted:
+        # they reach the root handler alone.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

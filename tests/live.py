@@ -14,8 +14,9 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection
@@ -111,6 +112,37 @@ class Workers:
     def stop_all(self) -> None:
         for proc in self.procs:
             stop_process_group(proc)
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Poll `check` until it holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@dataclass
+class Process:
+    proc: subprocess.Popen[bytes]
+    stdout: Path
+    stderr: Path
+
+
+@contextmanager
+def process(args: list[str], *, env: dict[str, str], folder: Path, name: str) -> Iterator[Process]:
+    """`args` run in the project folder, in a session of its own, its stdout and stderr
+    each in a file of `folder` (`<name>.out`, `<name>.err`); stopped afterwards."""
+    stdout, stderr = folder / f"{name}.out", folder / f"{name}.err"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        proc = subprocess.Popen(
+            args, cwd=BASE_DIR, env=env, stdout=out, stderr=err, start_new_session=True
+        )
+    try:
+        yield Process(proc, stdout, stderr)
+    finally:
+        stop_process_group(proc)
 
 
 class DaphneServer:
