@@ -508,3 +508,13 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# --- Error reporting ---
+# Sentry (or a compatible service, e.g. GlitchTip) when set: see fotomalovanky/sentry.py.
+# sentry-sdk reads SENTRY_ENVIRONMENT (default "production") and SENTRY_RELEASE itself.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    # Imported only when used: sentry-sdk and its integrations take a while to load.
+    from fotomalovanky.sentry import sentry_init
+
+    sentry_init(SENTRY_DSN)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 os.environ["READ_DOTENV"] = "false"
+# A developer's Sentry never receives the suite's deliberate errors, from this process or
+# the servers and workers it starts (they inherit the environment).
+os.environ["SENTRY_DSN"] = ""
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
