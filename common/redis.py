@@ -9,11 +9,12 @@ import redis
 from django.conf import settings
 
 
-def redis_client() -> redis.Redis:
-    """A client of REDIS_URL with short timeouts: callers treat Redis errors as "down"."""
-    return _client(settings.REDIS_URL)
+def redis_client(*, timeout: float = 2.0) -> redis.Redis:
+    """A client of REDIS_URL with short timeouts (seconds): callers treat Redis errors as
+    "down". Its pooled connections stay open, so a command costs one round trip."""
+    return _client(settings.REDIS_URL, timeout)
 
 
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+@lru_cache(maxsize=8)
+def _client(url: str, timeout: float) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)

@@ -1,4 +1,5 @@
-"""The Celery broker transport: kombu's Redis transport with one fix for a broker outage.
+"""The Celery broker transport: kombu's Redis transport with one fix for a broker outage
+(and `queue_keys`, where it keeps a queue's messages, for the health check).
 
 Without it a worker dies for good when Redis goes away while it runs an acks_late task
 and still has a free slot (so a BRPOP is outstanding), which is the `io` worker's usual
@@ -27,11 +28,12 @@ works with celery 5.7.0. tests/test_broker_outage.py reproduces it with real pro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from queue import Empty
 from typing import Any
 
+from django.conf import settings
 from kombu.transport import redis
 
 
@@ -55,3 +57,18 @@ class Channel(redis.Channel):
 
 class Transport(redis.Transport):
     Channel = Channel
+
+
+def queue_keys(queue: str) -> list[str]:
+    """The Redis lists in which the transport keeps the messages waiting in `queue`.
+
+    kombu's Redis transport keeps one list per priority step: the queue's own name for
+    step 0 and `<queue><sep><step>` for the others, all under `global_keyprefix`. The
+    steps, separator and prefix are transport options (CELERY_BROKER_TRANSPORT_OPTIONS),
+    with kombu's defaults ([0, 3, 6, 9], "\\x06\\x16", none) when unset, as kombu reads them.
+    """
+    options: Mapping[str, Any] = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    steps: list[int] = options.get("priority_steps", Channel.priority_steps)
+    sep: str = options.get("sep", Channel.sep)
+    prefix: str = options.get("global_keyprefix", Channel.global_keyprefix)
+    return [prefix + (f"{queue}{sep}{step}" if step else queue) for step in steps]

@@ -11,6 +11,7 @@ Counts come from aggregate queries, never from a loop over rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -29,7 +31,7 @@ from django.db.models import (
 
 from orders.models import Image
 
-from .kinds import COLORING, SVG, VersionKind
+from .kinds import COLORING, SVG, VersionKind, kinds
 from .models import ColoringVersion, VersionStatus
 
 DONE = VersionStatus.COMPLETED
@@ -198,3 +200,28 @@ def progress_from_states(states: list[str], label: str) -> KindProgress:
         in_progress=states.count(State.IN_PROGRESS),
         error=states.count(State.ERROR),
     )
+
+
+def version_oldest_update_in_progress() -> datetime | None:
+    """When the version in progress that changed least recently last changed, over every
+    kind; None when none is in progress. One query, however many kinds there are.
+
+    `pending` does not count: such a version was never handed to the workers, so how long
+    it waits says nothing about them. `updated_at` is what recovery measures staleness by
+    (and is indexed with the status); a RunPod poll touches it, so a long job that is
+    being polled stays fresh.
+    """
+    first, *rest = (
+        kind.model._default_manager.filter(
+            status__in=sorted(kind.in_progress - {VersionStatus.PENDING})
+        )
+        .order_by()
+        # Values on a constant, then the aggregate: MIN over the whole filtered table, as
+        # a queryset that UNION ALL can take (aggregate() would run one query per kind).
+        .values(whole=Value(1))
+        .annotate(oldest=Min("updated_at"))
+        .values_list("oldest", flat=True)
+        for kind in kinds()
+    )
+    minima = first.union(*rest, all=True)
+    return min((oldest for oldest in minima if oldest is not None), default=None)

@@ -8,7 +8,7 @@ from ninja import Router, Status
 
 from fotomalovanky.health import health_report
 
-from .schemas import HealthOut
+from .schemas import HealthFailedOut, HealthOut
 
 router = Router(tags=["health"])
 
@@ -16,11 +16,11 @@ router = Router(tags=["health"])
 @router.get(
     "/health",
     auth=None,
-    response={200: HealthOut, 503: HealthOut},
-    exclude_none=True,
-    summary="Database and broker check",
+    response={200: HealthOut, 503: HealthFailedOut},
+    summary="Database and broker check, queue depths, stalled work",
 )
 def health(request: HttpRequest, response: HttpResponse) -> Status[dict[str, object]]:
-    """200 `{"status": "healthy", "checks": {...}}`, or 503 with `failed` naming what failed."""
+    """200 `{"status": "healthy" | "degraded", "checks", "queues",
+    "in_progress_unchanged_seconds"}`, or 503 "unhealthy" with `failed` naming what failed."""
     add_never_cache_headers(response)
     return Status(*health_report())

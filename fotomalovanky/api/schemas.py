@@ -9,7 +9,7 @@ the seed. Times are ISO 8601 in Prague time with the offset, as the seed rendere
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -65,9 +65,30 @@ class GenerateOut(Schema):
 
 
 class HealthOut(Schema):
-    status: str
-    checks: dict[str, str]
-    failed: list[str] | None = None
+    """200: the database and the broker answer."""
+
+    status: Literal["healthy", "degraded"] = Field(
+        description="degraded: a version in progress has not changed for longer than "
+        "PROCESSING_STALE_RUNNING (workers or the recovery sweep are not keeping up)"
+    )
+    checks: dict[str, str] = Field(description='"ok" or the error, per check')
+    queues: dict[str, int] = Field(description="messages waiting, per Celery queue")
+    in_progress_unchanged_seconds: int | None = Field(
+        description="how long the in-progress version that changed least recently has "
+        "been unchanged; null when none is in progress"
+    )
+
+
+class HealthFailedOut(Schema):
+    """503: the database or the broker does not answer."""
+
+    status: Literal["unhealthy"]
+    checks: dict[str, str] = Field(description='"ok" or the error, per check')
+    failed: list[str] = Field(description="the checks that failed")
+    queues: dict[str, int] | None = Field(description="null when the broker failed")
+    in_progress_unchanged_seconds: int | None = Field(
+        description="null when none is in progress or the database failed"
+    )
 
 
 # --- Versions ---
