@@ -4,4 +4,5 @@
   the caller (the one way work is queued).
 - `redis`: the process's shared Redis client.
 - `database`: which exceptions mean "the database is unavailable".
+- `logs`: the JSON log formatter (LOG_FORMAT=json).
 """
