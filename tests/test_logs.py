@@ -4,7 +4,7 @@ The formatter on its own, then the real processes (daphne, a Celery worker, Cele
 beat) started as in production with the test database and Redis: every line each
 writes to stderr must be such an object. What they print on stdout is for people and
 stays as Celery and daphne write it: the start-up banners of the worker and beat and
-daphne's access log (README, "Logs").
+daphne's access log (README, "Logs and errors").
 """
 
 from __future__ import annotations
