@@ -53,7 +53,7 @@ def test_a_step_without_its_storage_waits_with_the_reason_on_its_card(
 
 
 def test_when_retries_run_out_the_version_is_left_for_the_sweep_which_finishes_it(
-    s3_proxied: S3Bucket, settings: Any, celery_worker: Any
+    s3_proxied: S3Bucket, settings: Any, request: pytest.FixtureRequest
 ) -> None:
     version = local_coloring(settings)
     s3_proxied.proxy.cut()
@@ -66,6 +66,8 @@ def test_when_retries_run_out_the_version_is_left_for_the_sweep_which_finishes_i
     assert AWAY in version.error_message
 
     s3_proxied.proxy.restore()
+    # Only now a worker: started earlier it would take the version's message itself.
+    request.getfixturevalue("celery_worker")
     settings.PROCESSING_STALE_QUEUED = 0
     assert len(services.processing_recover()) == 1
     wait_for(final(ColoringVersion, version.pk))
