@@ -77,21 +77,27 @@ def storage_errors(name: str) -> Iterator[None]:
 
 def stored_read(name: str) -> bytes:
     """The whole content of a stored file."""
-    with storage_errors(name), default_storage.open(name, "rb") as handle:
-        data: bytes = handle.read()
+    stream = stored_stream(name)  # from a bucket one GET, not django-storages' HEAD + GET
+    with storage_errors(name):
+        try:
+            data: bytes = stream.handle.read()
+        finally:
+            stream.handle.close()
     return data
 
 
 def stored_save(name: str, content: File | bytes) -> str:
     """Store `content` under exactly `name`, replacing what was there.
 
-    Deterministic names: a re-run overwrites instead of piling up "_abc123" copies
-    (FileSystemStorage would pick a new name, so the old file is deleted first).
+    Deterministic names: a re-run overwrites instead of piling up "_abc123" copies.
+    FileSystemStorage would pick a new name, so the old file is deleted first; a bucket
+    overwrites by itself (`file_overwrite`).
     """
     if isinstance(content, bytes):
         content = ContentFile(content)
     with storage_errors(name):
-        default_storage.delete(name)
+        if not is_bucket():
+            default_storage.delete(name)
         saved = default_storage.save(name, content)
     if saved != name:
         raise RuntimeError(f"Storage saved {name} as {saved}")
@@ -138,12 +144,14 @@ def is_bucket() -> bool:
     return isinstance(storages["default"], S3Storage)
 
 
-def stored_presigned_url(name: str, *, seconds: int) -> str:
-    """A URL that lets whoever holds it GET the object directly for `seconds` (S3 only)."""
+def stored_presigned_url(name: str, *, seconds: int, disposition: str = "") -> str:
+    """A URL that lets whoever holds it GET the object directly for `seconds` (S3 only);
+    the bucket answers it with `disposition` as Content-Disposition when given."""
     storage = storages["default"]
     if not isinstance(storage, S3Storage):
         raise RuntimeError("Presigned URLs need STORAGE_BACKEND=s3.")
     with storage_errors(name):
         if not storage.exists(name):
             raise FileNotFoundError(f"Soubor {name} v úložišti chybí.")
-        return str(storage.url(name, expire=seconds))
+        parameters = {"ResponseContentDisposition": disposition} if disposition else None
+        return str(storage.url(name, parameters=parameters, expire=seconds))
