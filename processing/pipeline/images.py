@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import warnings
+from collections.abc import Iterator
 
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from processing.errors import ProcessingPermanentError
 
@@ -19,35 +21,66 @@ pillow_heif.register_heif_opener()
 MAX_PIXELS = 100_000_000
 JPEG_QUALITY = 92
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_QUARTER_TURNS = {5, 6, 7, 8}
 # What a RunPod /run body holds besides the base64 image: JSON keys and numbers.
 RUNPOD_BODY_OVERHEAD = 1024
 
 
-def open_image(data: bytes, *, draft_size: int | None = None) -> Image.Image:
+def open_image(data: bytes, *, draft_size: int | tuple[int, int] | None = None) -> Image.Image:
     """Decode a photo, upright (EXIF orientation applied) and fully loaded.
 
     `draft_size` lets JPEG decoding scale down by up to 8× while decoding (much faster
-    and smaller for phone photos) when only about that many pixels per side are needed.
-    Raises ProcessingPermanentError for anything that is not a readable image or is
-    too large to decode safely.
+    and smaller for phone photos) when only about that many pixels per side, or at least
+    (width, height) of the upright photo, are needed. Raises ProcessingPermanentError
+    for anything that is not a readable image or is too large to decode safely.
     """
+    with _decoding():
+        image = _opened(data)
+        if draft_size and image.format == "JPEG":
+            wanted = (draft_size, draft_size) if isinstance(draft_size, int) else draft_size
+            image.draft("RGB", _turned(image, wanted))
+        upright = ImageOps.exif_transpose(image)
+        upright.load()
+        return upright
+
+
+def image_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a photo as shown upright, read from its header: nothing is
+    decoded. Raises ProcessingPermanentError as open_image does."""
+    with _decoding():
+        image = _opened(data)
+        return _turned(image, image.size)
+
+
+@contextlib.contextmanager
+def _decoding() -> Iterator[None]:
+    """Turn what Pillow raises for unreadable or oversized files into
+    ProcessingPermanentError."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
-                raise Image.DecompressionBombError(f"{image.width}×{image.height}")
-            if draft_size and image.format == "JPEG":
-                image.draft("RGB", (draft_size, draft_size))
-            upright = ImageOps.exif_transpose(image)
-            upright.load()
-            return upright
+            yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ProcessingPermanentError(
             f"Fotka má příliš mnoho pixelů ({exc}); nejvýše {MAX_PIXELS // 1_000_000} Mpx."
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ProcessingPermanentError(f"Soubor fotky nelze přečíst jako obrázek ({exc}).") from exc
+
+
+def _opened(data: bytes) -> Image.Image:
+    # Opening reads the header only, so the pixel count is refused before decoding.
+    image = Image.open(io.BytesIO(data))
+    if image.width * image.height > MAX_PIXELS:
+        raise Image.DecompressionBombError(f"{image.width}×{image.height}")
+    return image
+
+
+def _turned(image: Image.Image, size: tuple[int, int]) -> tuple[int, int]:
+    # EXIF orientations 5–8 turn the picture by a quarter: its stored width is its
+    # shown height, and the other way round.
+    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+    return (size[1], size[0]) if orientation in _QUARTER_TURNS else size
 
 
 def to_rgb(image: Image.Image) -> Image.Image:

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from processing.errors import ProcessingPermanentError
-from processing.pipeline.images import open_image, png_verify, runpod_input
+from processing.pipeline.images import image_size, open_image, png_verify, runpod_input
 from processing.pipeline.lineart import line_art, working_size
 from processing.pipeline.vector import svg_check, trace
 from tests.processing.conftest import page_png, photo
@@ -41,6 +41,22 @@ def test_exif_orientation_is_applied() -> None:
 
 
 @pytest.mark.parametrize(
+    "name", ["chelsea-exif-orientation-6.jpg", "astronaut.heic", "coffee-12mp.jpg", "rocket.png"]
+)
+def test_image_size_is_the_upright_size_read_from_the_header(name: str) -> None:
+    assert image_size(photo(name)) == open_image(photo(name)).size
+
+
+def test_a_jpeg_is_decoded_smaller_when_fewer_pixels_are_asked_for() -> None:
+    # 4000×3000: JPEG decoding halves it while it still gives 1700 × 1200.
+    assert open_image(photo("coffee-12mp.jpg"), draft_size=(1700, 1200)).size == (2000, 1500)
+    assert open_image(photo("coffee-12mp.jpg"), draft_size=(2100, 1200)).size == (4000, 3000)
+    # Stored turned (EXIF 6): the wanted size is the upright one.
+    turned = open_image(photo("chelsea-exif-orientation-6.jpg"), draft_size=(225, 150))
+    assert turned.size == (226, 150)
+
+
+@pytest.mark.parametrize(
     ("name", "words"),
     [
         ("not-an-image.jpg", "nelze přečíst"),
@@ -51,6 +67,9 @@ def test_exif_orientation_is_applied() -> None:
 def test_broken_files_and_bombs_are_permanent_errors(name: str, words: str) -> None:
     with pytest.raises(ProcessingPermanentError, match=words):
         open_image(photo(name))
+    if name != "truncated.jpg":  # its header is whole: only decoding finds the fault
+        with pytest.raises(ProcessingPermanentError, match=words):
+            image_size(photo(name))
 
 
 def test_small_photos_are_raised_to_min_image_size() -> None:
