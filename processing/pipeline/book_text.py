@@ -23,7 +23,7 @@ FONT_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 # Invisible characters (variation selectors as in "❤️", zero-width joiners of emoji
 # sequences) are left out quietly: the printed text looks the same without them.
-_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Mn", "Me"}
+_INVISIBLE = {"Cf", "Cc", "Mn", "Me"}
 _SPACES = re.compile(r"[^\S\n]+")
 
 
@@ -43,31 +43,23 @@ def _can_draw(character: str, name: str) -> bool:
 def unsupported_characters(text: str, name: str = REGULAR) -> list[str]:
     """The visible characters of `text` that the book leaves out because the font
     cannot draw them, each once, in order of appearance (e.g. ["🎉", "🥰"])."""
-    found: dict[str, None] = {}
-    for character in unicodedata.normalize("NFC", text):
-        invisible = unicodedata.category(character) in _INVISIBLE_CATEGORIES
-        if not invisible and not character.isspace() and not _can_draw(character, name):
-            found[character] = None
-    return list(found)
+    found = (
+        c for c in unicodedata.normalize("NFC", text) if _visible(c) and not _can_draw(c, name)
+    )
+    return list(dict.fromkeys(found))
 
 
 def printable(text: str, name: str = REGULAR) -> str:
     """`text` as the book prints it: NFC (so "Z" + combining caron is one "Ž" glyph),
     characters the font cannot draw left out, runs of spaces and tabs made one space,
     line breaks kept."""
-    kept = "".join(
-        character
-        for character in unicodedata.normalize("NFC", text)
-        if character == "\n" or (character.isspace() or _drawable_visible(character, name))
-    )
-    lines = (_SPACES.sub(" ", line).strip() for line in kept.replace("\r", "").split("\n"))
-    return "\n".join(lines).strip("\n")
+    composed = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    kept = "".join(c for c in composed if c.isspace() or (_visible(c) and _can_draw(c, name)))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in kept.split("\n")).strip("\n")
 
 
-def _drawable_visible(character: str, name: str) -> bool:
-    return unicodedata.category(character) not in _INVISIBLE_CATEGORIES and _can_draw(
-        character, name
-    )
+def _visible(character: str) -> bool:
+    return not character.isspace() and unicodedata.category(character) not in _INVISIBLE
 
 
 @dataclass(frozen=True)

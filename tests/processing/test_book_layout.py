@@ -126,6 +126,8 @@ def test_a_short_dedication_keeps_the_largest_size() -> None:
 
 
 BROKEN_SVG = b"<svg xmlns='http://www.w3.org/2000/svg'><path></svg>"
+UNSIZED_SVG = b"<svg xmlns='http://www.w3.org/2000/svg' width='abc' height='10'/>"
+EMPTY_SVG = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
 ENTITY_SVG = (
     b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]>'
     b"<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'>&a;</svg>"
@@ -139,6 +141,8 @@ ENTITY_SVG = (
         ("chelsea.jpg", BROKEN_SVG, "Fotka 2: SVG nelze přečíst (SVG není správně utvořené XML"),
         ("chelsea.jpg", ENTITY_SVG, "Fotka 2: SVG nelze přečíst (SVG obsahuje deklarace entit"),
         ("chelsea.jpg", b"", "Fotka 2: SVG chybí."),
+        ("chelsea.jpg", UNSIZED_SVG, "Fotka 2: SVG nelze přečíst (ValueError: Can't convert"),
+        ("chelsea.jpg", EMPTY_SVG, "Fotka 2: SVG nelze přečíst (obrázek nemá žádnou velikost)."),
         ("truncated.jpg", TINY_SVG, "Fotka 2: soubor fotky nelze přečíst jako obrázek"),
         ("not-an-image.jpg", TINY_SVG, "Fotka 2: soubor fotky nelze přečíst jako obrázek"),
         ("bomb-400mp.png", TINY_SVG, "Fotka 2: fotka má příliš mnoho pixelů"),
