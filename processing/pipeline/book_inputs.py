@@ -19,7 +19,7 @@ from .book_layout import MAX_DPI, Placement, Size, pixels_at_max_dpi
 from .images import image_size, open_image, to_rgb
 from .vector import svg_check
 
-JPEG_QUALITY = 85  # photos beside line art; 92 (the RunPod input) makes books a third larger
+JPEG_QUALITY = 85  # 92, the RunPod input's quality, makes each photo about 45 % larger
 # JPEG decoding scales by 1/2, 1/4 or 1/8 at almost no cost. A photo that this leaves
 # between MIN_DPI and MAX_DPI at its printed size is embedded as it is; only a larger
 # one is resampled, so a 12 MP photo costs a fraction of a full decode and resize.
