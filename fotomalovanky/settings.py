@@ -311,6 +311,7 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     # Image work in the worker; every other processing task waits on the network ("io").
     "processing.tasks.coloring_local_run": {"queue": "cpu"},
     "processing.tasks.svg_local_run": {"queue": "cpu"},
+    "processing.tasks.book_build": {"queue": "cpu"},
 }
 
 # --- Celery beat ---
@@ -405,6 +406,9 @@ VECTORIZER_MODE = _choice(
     "VECTORIZER_MODE", "test" if DEBUG else "production", ("production", "preview", "test")
 )
 RUNPOD_ALLOW_IN_DEBUG = env.bool("RUNPOD_ALLOW_IN_DEBUG", default=False)
+# --- Books ---
+# The layout of a line item whose `Rozvržení` names neither of the shop's two.
+BOOK_DEFAULT_LAYOUT = _choice("BOOK_DEFAULT_LAYOUT", "gallery", ("gallery", "fullpage"))
 # RunPod refuses /run bodies over about 10 MB; photos are scaled down to fit below this.
 RUNPOD_MAX_BODY_BYTES = env.int("RUNPOD_MAX_BODY_BYTES", default=10_000_000)
 # Recovery: seconds without any update after which an in-progress version counts as

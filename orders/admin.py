@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import admin, messages
@@ -108,7 +109,13 @@ class OrderAdmin(admin.ModelAdmin):
         ("Zpracování", {"fields": ("status", "status_message", "imported_at", "updated_at")}),
     )
     inlines = (LineItemInline, OrderEventInline)
-    actions = ("sync_from_shopify", "generate_colorings", "generate_svgs")
+    actions = (
+        "sync_from_shopify",
+        "generate_colorings",
+        "generate_svgs",
+        "generate_books",
+        "generate_books_incomplete",
+    )
     Media = BadgeCss
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
@@ -145,6 +152,17 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description="Vygenerovat SVG")
     def generate_svgs(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
         self._each(request, queryset, processing.order_svg_generate, "SVG zařazena")
+
+    @admin.action(description="Vygenerovat PDF")
+    def generate_books(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._each(request, queryset, processing.order_book_generate, "PDF zařazena")
+
+    # Choosing this action is staff's explicit confirmation of books whose photo count
+    # differs from the variant's "… / N" (they are flagged "neúplná kniha").
+    @admin.action(description="Vygenerovat PDF i s jiným počtem fotek (neúplné knihy)")
+    def generate_books_incomplete(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        service = partial(processing.order_book_generate, confirm_incomplete=True)
+        self._each(request, queryset, service, "PDF zařazena")
 
     def _each(
         self,

@@ -1,4 +1,4 @@
-"""The back office for colouring and SVG versions (produced by workers, so read-only)."""
+"""The back office for colouring, SVG and book versions (produced by workers, so read-only)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from orders.admin import BadgeCss
 
 from . import services
 from .errors import ProcessingError
-from .models import ColoringVersion, SvgVersion
+from .models import BookVersion, ColoringVersion, SvgVersion
 
 VERSION_TIMES = ("created_at", "started_at", "completed_at", "updated_at")
 Version = ColoringVersion | SvgVersion
@@ -138,3 +138,64 @@ class SvgVersionAdmin(VersionAdmin):
         "is_selected",
         *VERSION_TIMES,
     )
+
+
+@admin.register(BookVersion)
+class BookVersionAdmin(admin.ModelAdmin):
+    """A line item's books (PDF): built by workers, so read-only; retried by an action."""
+
+    list_display = (
+        "__str__",
+        "order_number",
+        "line_item",
+        "status_badge",
+        "layout",
+        "page_count",
+        "incomplete",
+        *VERSION_TIMES[:3],
+    )
+    list_filter = ("status", "layout", "incomplete")
+    search_fields = ("line_item__order__order_number",)
+    list_select_related = ("line_item__order",)
+    raw_id_fields = ("line_item",)
+    readonly_fields = (
+        "line_item",
+        "version",
+        "file",
+        "status",
+        "layout",
+        "page_count",
+        "incomplete",
+        "sources",
+        "error_message",
+        "error_history",
+        "recoveries",
+        *VERSION_TIMES,
+    )
+    actions = ("retry",)
+    Media = BadgeCss
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Zopakovat (verze ve stavu Chyba)")
+    def retry(self, request: HttpRequest, queryset: QuerySet[BookVersion]) -> None:
+        actor, count = f"user:{request.user.get_username()}", 0
+        for book in queryset.select_related("line_item__order"):
+            try:
+                services.version_retry(image=book.line_item, version=book, actor=actor)
+                count += 1
+            except ProcessingError as exc:
+                self.message_user(request, f"{book}: {exc.message}", messages.WARNING)
+        self.message_user(request, f"Znovu zařazeno do fronty: {count}.")
+
+    @admin.display(description="Objednávka", ordering="line_item__order__order_number")
+    def order_number(self, obj: BookVersion) -> str:
+        return obj.line_item.order.order_number
+
+    @admin.display(description="Stav", ordering="status")
+    def status_badge(self, obj: BookVersion) -> SafeString:
+        return version_status_badge(obj.status, obj.get_status_display())

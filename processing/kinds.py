@@ -1,4 +1,5 @@
-"""The kinds of version, each declared once: a colouring page (PNG) and its SVG.
+"""The kinds of version, each declared once: a colouring page (PNG), its SVG, and a
+line item's book (PDF).
 
 A kind says what differs between kinds: its model and status enum (and so its
 in-progress set), its Czech label, the row it belongs to, the tasks that run it, where
@@ -25,6 +26,8 @@ from .models import (
     FINAL_STATUSES,
     STARTABLE,
     Backend,
+    BookStatus,
+    BookVersion,
     ColoringStatus,
     ColoringVersion,
     SvgStatus,
@@ -256,5 +259,31 @@ SVG = kind_declare(
         event_type="image_status",
         event_extra={"status_type": "svg"},
         related=("coloring_version",),
+    )
+)
+
+
+def _local() -> str:
+    # Books are drawn in the worker: there is no remote service to choose.
+    return Backend.LOCAL
+
+
+BOOK = kind_declare(
+    VersionKind(
+        name="book",
+        label="Kniha",
+        model=BookVersion,
+        parent="line_item",
+        order_path="line_item__order",
+        title="Kniha v{v.version} (položka {v.line_item.position})",
+        path="{v.line_item.order_id}/{v.line_item_id}/book/v{v.version}/book.pdf",
+        start={Backend.LOCAL: TASKS + "book_build"},
+        choose_backend=_local,
+        stale=(
+            Stale(STARTABLE, "PROCESSING_STALE_QUEUED", Resume.REQUEUE),
+            Stale(frozenset({BookStatus.PROCESSING}), "PROCESSING_STALE_RUNNING", Resume.RESTART),
+        ),
+        event_type="book_status",
+        auto_select=False,
     )
 )

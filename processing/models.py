@@ -1,8 +1,9 @@
-"""Versions of a photo's colouring page (PNG) and of its vector form (SVG).
+"""Versions of a photo's colouring page (PNG), of its vector form (SVG), and of a line
+item's print-ready book (PDF).
 
 A version is never deleted. Which version staff chose is the `is_selected` flag, held
 unique per image by a partial unique constraint, so that `orders` needs no pointer
-into this app.
+into this app. A book is not chosen: a line item's book is its newest completed one.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from orders.models import Image
+from orders.models import Image, LineItem
 
 
 class VersionStatus(models.TextChoices):
@@ -50,6 +51,19 @@ class SvgStatus(models.TextChoices):
 FINAL_STATUSES = frozenset({VersionStatus.COMPLETED, VersionStatus.ERROR})
 # Waiting for a worker to take it: what a claim starts from.
 STARTABLE = frozenset({VersionStatus.PENDING, VersionStatus.QUEUED})
+
+
+class BookStatus(models.TextChoices):
+    PENDING = VersionStatus.PENDING.value, VersionStatus.PENDING.label
+    QUEUED = VersionStatus.QUEUED.value, VersionStatus.QUEUED.label
+    PROCESSING = VersionStatus.PROCESSING.value, VersionStatus.PROCESSING.label
+    COMPLETED = VersionStatus.COMPLETED.value, VersionStatus.COMPLETED.label
+    ERROR = VersionStatus.ERROR.value, VersionStatus.ERROR.label
+
+
+class BookLayout(models.TextChoices):
+    GALLERY = "gallery", "Galerie"
+    FULLPAGE = "fullpage", "Celostránková"
 
 
 class Backend(models.TextChoices):
@@ -205,3 +219,36 @@ class SvgVersion(VersionBase):
 
     def __str__(self) -> str:
         return f"SVG v{self.version}"
+
+
+class BookVersion(VersionBase):
+    """One print-ready PDF of one line item (one book), built from the selected SVG of
+    every photo of it, in photo order. `sources` records which SVG versions those were,
+    so a book built before a later change of selection shows as stale."""
+
+    Status = BookStatus
+
+    line_item = models.ForeignKey(
+        LineItem, on_delete=models.CASCADE, related_name="book_versions", verbose_name="položka"
+    )
+    status = models.CharField(
+        "stav", max_length=24, choices=BookStatus.choices, default=BookStatus.QUEUED
+    )
+    layout = models.CharField("rozvržení", max_length=16, choices=BookLayout.choices)
+    page_count = models.PositiveSmallIntegerField("počet stran", null=True, blank=True)
+    # Built with fewer (or more) photos than the variant's "/ N", confirmed by staff:
+    # shown as "neúplná kniha" wherever the book is, for good.
+    incomplete = models.BooleanField("neúplná kniha", default=False)
+    sources = models.JSONField("zdrojová SVG", default=list, blank=True)
+
+    class Meta(VersionBase.Meta):
+        ordering = ["line_item", "version"]
+        verbose_name = "verze knihy"
+        verbose_name_plural = "verze knih"
+        constraints = [
+            models.UniqueConstraint(fields=["line_item", "version"], name="uq_book_version"),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"], name="book_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Kniha v{self.version}"

@@ -2,7 +2,7 @@
 
 Queues (CELERY_TASK_ROUTES in settings): `io`, the default, for work that waits on
 the network (RunPod, Vectorizer.ai, the sweep); `cpu` for image work in the worker
-(`*_local_run`), so a heavy filter never delays a poll.
+(`*_local_run`, `book_build`), so a heavy filter never delays a poll.
 
 Retries: every task retries `ProcessingTransientError` (a storage outage included) and
 a database outage (`common.database.DATABASE_UNAVAILABLE`) with exponential backoff and
@@ -32,7 +32,7 @@ from common.database import DATABASE_UNAVAILABLE
 from common.queueing import enqueue
 from processing import services
 from processing.errors import ProcessingTransientError, StorageUnavailableError
-from processing.kinds import COLORING, SVG
+from processing.kinds import BOOK, COLORING, SVG
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +145,17 @@ def svg_vectorizer_run(self: Any, version_id: int) -> str:
 def svg_local_run(self: Any, version_id: int) -> str:
     """Vectorise the SVG version's source colouring with vtracer."""
     return services.svg_local_run(version_id=version_id)
+
+
+@shared_task(
+    # A 16-photo book from 12 MP photos takes a few seconds (benchmarks/books.py).
+    **version_task(
+        BOOK.name, retry_backoff_max=60, max_retries=3, soft_time_limit=150, time_limit=180
+    )
+)
+def book_build(self: Any, version_id: int) -> str:
+    """Draw the line item's PDF book from its selected SVGs and photos."""
+    return services.book_build(version_id=version_id)
 
 
 def _recover_failure(

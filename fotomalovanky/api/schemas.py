@@ -23,6 +23,8 @@ from processing.models import (
     DEFAULT_MEGAPIXELS,
     DEFAULT_SHAPE_STACKING,
     DEFAULT_STEPS,
+    BookLayout,
+    BookStatus,
     ColoringStatus,
     GroupBy,
     ShapeStacking,
@@ -143,6 +145,27 @@ class SvgVersionOut(VersionOut):
     @staticmethod
     def resolve_options(obj: Any) -> dict[str, Any]:
         return {"shape_stacking": obj.shape_stacking, "group_by": obj.group_by}
+
+
+class BookVersionOut(VersionOut):
+    status: BookStatus
+    line_item_id: int
+    layout: BookLayout
+    page_count: int | None
+    incomplete: bool
+    source_svg_version_ids: list[int]
+
+    @staticmethod
+    def resolve_source_svg_version_ids(obj: Any) -> list[int]:
+        return list(obj.sources)
+
+
+class BookOptionsIn(Schema):
+    confirm_incomplete: bool = Field(
+        False,
+        description="Build even when the photo count differs from the variant's `… / N`; "
+        "the book is then flagged incomplete.",
+    )
 
 
 # --- Images, line items, orders ---

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from .auth import StaffSessionAuth, TokenAuth, staff_or_token_required
+from .books import router as books_router
 from .errors import register_exception_handlers
 from .health import router as health_router
 from .images import router as images_router
@@ -43,3 +44,4 @@ api.add_router("", health_router)
 api.add_router("", orders_router)
 api.add_router("", images_router)
 api.add_router("", versions_router)
+api.add_router("", books_router)

@@ -77,7 +77,7 @@ def orders_fetch(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-def _order_run(
+def order_action(
     request: HtmxHttpRequest, number: str, service: Callable[..., object], ok: str, failed: str
 ) -> HttpResponse:
     """An order-level button: `service(order=…, actor=…)` and its banner."""
@@ -88,7 +88,7 @@ def _order_run(
 @require_POST
 @staff_member_required
 def order_sync(request: HtmxHttpRequest, number: str) -> HttpResponse:
-    return _order_run(
+    return order_action(
         request,
         number,
         shopify.order_sync_enqueue,
@@ -100,7 +100,7 @@ def order_sync(request: HtmxHttpRequest, number: str) -> HttpResponse:
 @require_POST
 @staff_member_required
 def order_generate_coloring(request: HtmxHttpRequest, number: str) -> HttpResponse:
-    return _order_run(
+    return order_action(
         request,
         number,
         processing.order_coloring_generate,
@@ -112,7 +112,7 @@ def order_generate_coloring(request: HtmxHttpRequest, number: str) -> HttpRespon
 @require_POST
 @staff_member_required
 def order_generate_svg(request: HtmxHttpRequest, number: str) -> HttpResponse:
-    return _order_run(
+    return order_action(
         request,
         number,
         processing.order_svg_generate,

@@ -19,7 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from orders.models import Image, LineItem, Order
-from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgVersion
+from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgStatus, SvgVersion
 from processing.selectors import OrderProgress, images_with_states, progress_from_states
 from processing.services.versions import (
     MEGAPIXELS_MAX,
@@ -28,6 +28,8 @@ from processing.services.versions import (
     STEPS_MAX,
     STEPS_MIN,
 )
+
+from .books import BOOKS, BookPanel, panel_of
 
 
 class Chip(NamedTuple):
@@ -139,6 +141,7 @@ class ImageCard:
 class LineItemCards:
     line_item: LineItem
     cards: list[ImageCard] = field(default_factory=list)
+    book: BookPanel | None = None
 
 
 @dataclass
@@ -175,6 +178,10 @@ class OrderCards:
         return not self.busy and any(c.svg_eligible for c in self.cards)
 
     @property
+    def can_build_books(self) -> bool:
+        return not self.busy and any(i.book and i.book.can_build for i in self.line_items)
+
+    @property
     def working(self) -> bool:
         return any(c.coloring_busy or c.svg_busy for c in self.cards)
 
@@ -190,26 +197,27 @@ def _images() -> QuerySet[Image]:
 
 
 def _card(image: Image) -> ImageCard:
-    return ImageCard(
-        image=image,
-        colorings=list(image.coloring_versions.all()),
-        svgs=list(image.svg_versions.all()),
-    )
+    svgs = list(image.svg_versions.all())
+    # What the book panel reads (processing.books), from the rows already here.
+    image.selected_svgs = [  # type: ignore[attr-defined]
+        v for v in svgs if v.is_selected and v.status == SvgStatus.COMPLETED
+    ]
+    return ImageCard(image=image, colorings=list(image.coloring_versions.all()), svgs=svgs)
 
 
 def order_cards(*, order: Order) -> OrderCards:
-    """The order's line items with one card per photo: four queries whatever the size."""
-    items = list(
-        order.line_items.order_by("position").prefetch_related(Prefetch("images", _images()))
-    )
+    """The order's line items with one card per photo and their book panels: five
+    queries whatever the size."""
+    rows = order.line_items.order_by("position")
+    items = list(rows.prefetch_related(Prefetch("images", _images()), BOOKS))
     for item in items:
         item.order = order  # the page links back without a query per line item
-    return OrderCards(
-        order=order,
-        line_items=[
-            LineItemCards(item, [_card(image) for image in item.images.all()]) for item in items
-        ],
-    )
+    return OrderCards(order=order, line_items=[_line_item(item) for item in items])
+
+
+def _line_item(item: LineItem) -> LineItemCards:
+    cards = [_card(image) for image in item.images.all()]
+    return LineItemCards(item, cards, book=panel_of(item))
 
 
 def image_card(*, image_id: int) -> ImageCard:

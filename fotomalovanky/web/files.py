@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import mimetypes
+import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
@@ -34,13 +36,22 @@ from fotomalovanky.api.auth import staff_or_token_required
 # this policy (and `sandbox`) nothing inside a served file can run in our origin.
 FILE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
 TEXT = "text/plain; charset=utf-8"
+DOWNLOAD_NAME = re.compile(r"[\w.-]{1,100}")
 
 
-def file_url(field: FieldFile | None) -> str:
-    """The staff-only URL of a stored file, or "" when nothing is stored."""
+def file_url(field: FieldFile | None, *, download_name: str = "") -> str:
+    """The staff-only URL of a stored file, or "" when nothing is stored; with
+    `download_name`, the name a browser saves it under (a book: "1270-1.pdf")."""
     if not field:
         return ""
-    return reverse("orders:media", kwargs={"path": field.name})
+    url = reverse("orders:media", kwargs={"path": field.name})
+    return f"{url}?{urlencode({'name': download_name})}" if download_name else url
+
+
+def _download_name(request: HttpRequest) -> str:
+    # Only a plain file name: it goes into a header.
+    name = request.GET.get("name", "")
+    return name if DOWNLOAD_NAME.fullmatch(name) else ""
 
 
 MISSING = "Soubor v úložišti chybí."
@@ -58,7 +69,7 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     gets a Czech sentence (the cards show it in place of the picture), never a 500.
     """
     try:
-        response = _serve(path)
+        response = _serve(path, _download_name(request))
     except (FileNotFoundError, SuspiciousFileOperation):
         response = HttpResponseNotFound(MISSING, content_type=TEXT)
     except StorageUnavailable:
@@ -73,20 +84,27 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     return response
 
 
-def _serve(path: str) -> HttpResponseBase:
+def _serve(path: str, download_name: str) -> HttpResponseBase:
+    # Shown in the browser (a PDF previews inline), saved under the given name.
+    disposition = f'inline; filename="{download_name}"' if download_name else ""
     if settings.MEDIA_PRESIGNED:
-        return HttpResponseRedirect(
-            stored_presigned_url(path, seconds=settings.MEDIA_PRESIGNED_SECONDS)
+        url = stored_presigned_url(
+            path, seconds=settings.MEDIA_PRESIGNED_SECONDS, disposition=disposition
         )
+        return HttpResponseRedirect(url)
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if settings.MEDIA_ACCEL_REDIRECT and not is_bucket():
         if not stored_exists(path):
             raise FileNotFoundError(path)
         response = HttpResponse(content_type=content_type)
+        if disposition:
+            response["Content-Disposition"] = disposition
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + path
         return response
     stream = stored_stream(path)
     file_response = FileResponse(stream.handle, content_type=content_type)
     if stream.size is not None:
         file_response["Content-Length"] = str(stream.size)
+    if disposition:
+        file_response["Content-Disposition"] = disposition
     return file_response

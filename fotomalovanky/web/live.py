@@ -7,6 +7,8 @@ JSON events (the seed's names and payloads) go to the `events` group, which the 
     {"type": "order_update", "order_number": "1270"}
     {"type": "image_status", "order_number": "1270", "image_id": 123,
      "status_type": "coloring"|"svg", "version_id": 456, "status": "runpod_processing"}
+    {"type": "book_status", "order_number": "1270", "line_item_id": 7, "version_id": 3,
+     "status": "processing"}
 
 HTML fragments for the staff pages go to `orders` (the list) and `order-<id>` (one
 order's detail page). The receivers below turn the domain's signals into both:
@@ -28,10 +30,12 @@ from channels.layers import get_channel_layer
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 
+from orders.models import Image
 from orders.selectors import order_list
 from orders.signals import order_changed
 from processing.signals import version_changed
 
+from .books import book_panel
 from .cards import card_context, image_card, order_cards
 
 logger = logging.getLogger(__name__)
@@ -105,11 +109,24 @@ def _image_card(image_id: int) -> str:
     )
 
 
+def _book_panel(line_item_id: int) -> str:
+    return render_to_string(
+        "orders/partials/book_panel.html", {"book": book_panel(line_item_id=line_item_id)}
+    )
+
+
+def _svg_fragments(image_id: int) -> str:
+    # A new or chosen SVG also changes whether the photo's book can be built, or is stale.
+    line_item_id = Image.objects.values_list("line_item_id", flat=True).get(pk=image_id)
+    return _image_card(image_id) + _book_panel(line_item_id)
+
+
 # What a version change re-renders, by kind: the fragment of the version's parent row.
 # A kind without an entry still gets its JSON event out.
 PARENT_FRAGMENTS: dict[str, Callable[[int], str]] = {
     "coloring": _image_card,
-    "svg": _image_card,
+    "svg": _svg_fragments,
+    "book": _book_panel,
 }
 
 

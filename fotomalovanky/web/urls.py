@@ -12,7 +12,7 @@ from django.urls import path, register_converter
 from orders.models import Image
 from processing.kinds import kinds
 
-from . import actions, files, views
+from . import actions, book_actions, exports, files, views
 
 
 class KindConverter:
@@ -36,14 +36,24 @@ image = "orders/<slug:number>/images/<int:image_id>/"
 urlpatterns = [
     path("orders/", views.order_list_view, name="list"),
     path("orders/fetch-from-shopify/", actions.orders_fetch, name="fetch"),
+    path("orders/print-batch.zip", exports.print_batch_zip, name="print-batch"),
     path("orders/<slug:number>/", views.order_detail_view, name="detail"),
     path("orders/<slug:number>/sync/", actions.order_sync, name="sync"),
+    path("orders/<slug:number>/export.zip", exports.order_zip, name="export"),
     path(
         "orders/<slug:number>/generate-coloring/",
         actions.order_generate_coloring,
         name="generate-coloring",
     ),
     path("orders/<slug:number>/generate-svg/", actions.order_generate_svg, name="generate-svg"),
+    path(
+        "orders/<slug:number>/generate-pdf/", book_actions.order_generate_pdf, name="generate-pdf"
+    ),
+    path(
+        "orders/<slug:number>/line-items/<int:line_item_id>/book/",
+        book_actions.line_item_book_generate,
+        name="book-generate",
+    ),
     path(image, views.image_card_view, name="image-card"),
     path(image + "coloring/", actions.image_generate_coloring, name="image-coloring"),
     path(image + "svg/", actions.image_generate_svg, name="image-svg"),

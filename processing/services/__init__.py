@@ -6,12 +6,14 @@ Admin actions, staff pages, the JSON API, tasks and commands all call these.
   versions for an image or a whole order, retry, selection (what staff and the API ask
   for).
 - `coloring`, `svg`: the work of one version, called by the tasks.
+- `books`: starting a line item's book (idempotent) and building it.
 - `recovery`: the failure handler of every task and the recovery sweep.
 - `state`: conditional-UPDATE transitions, completion, events and audit (internal).
 """
 
 from __future__ import annotations
 
+from .books import BookConfirmationNeeded, book_build, book_generate, order_book_generate
 from .coloring import coloring_local_run, coloring_runpod_poll, coloring_runpod_submit
 from .recovery import processing_recover, version_task_failed
 from .svg import svg_local_run, svg_vectorizer_run
@@ -32,12 +34,16 @@ from .versions import (
 )
 
 __all__ = [
+    "BookConfirmationNeeded",
+    "book_build",
+    "book_generate",
     "coloring_generate",
     "coloring_local_run",
     "coloring_runpod_poll",
     "coloring_runpod_submit",
     "coloring_settings_validate",
     "coloring_version_create",
+    "order_book_generate",
     "order_coloring_generate",
     "order_svg_generate",
     "processing_recover",

@@ -46,7 +46,7 @@ def test_a_missing_file_is_404_for_a_token_too(api: Client) -> None:
     assert api.get("/media/1/2/missing.jpg").status_code == 404
 
 
-def test_the_openapi_document_lists_every_endpoint_of_the_seed(api: Client) -> None:
+def test_the_openapi_document_lists_every_endpoint_of_the_seed_and_the_books(api: Client) -> None:
     response = api.get("/api/v1/openapi.json")
 
     assert response.status_code == 200
@@ -70,6 +70,10 @@ def test_the_openapi_document_lists_every_endpoint_of_the_seed(api: Client) -> N
         ("POST", f"{prefix}/svg-versions/{{version_id}}/retry"),
         ("POST", f"{prefix}/images/{{image_id}}/select-coloring/{{version_id}}"),
         ("POST", f"{prefix}/images/{{image_id}}/select-svg/{{version_id}}"),
+        # Books (issue 12).
+        ("POST", f"{prefix}/orders/{{order_number}}/generate-pdf"),
+        ("POST", f"{prefix}/line-items/{{line_item_id}}/generate-pdf"),
+        ("GET", f"{prefix}/line-items/{{line_item_id}}/book-versions"),
     }
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 
 from fotomalovanky.celery import app
 from processing import services
@@ -22,7 +23,7 @@ from processing.models import ColoringVersion
 from tests.fakes import runpod as fake_runpod
 from tests.fakes.runpod import FakeRunPod
 from tests.live import Workers, database_url
-from tests.processing.conftest import downloaded_image
+from tests.processing.conftest import downloaded_image, photo
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 AWAITING = {"runpod_submitted", "runpod_queued", "runpod_processing"}
@@ -118,3 +119,30 @@ def test_a_restarted_worker_polls_a_stored_runpod_job_again_within_10_s(
 
     wait_for(lambda: status(remote.pk) == "completed", "the job to complete")
     assert len(runpod.submissions) == 1 and runpod.run_calls == 1
+
+
+def test_sigkill_mid_book_build_then_recovery_builds_the_book(
+    workers: Workers, settings: Any
+) -> None:
+    from processing.models import BookVersion
+    from tests.processing.test_books import book_line_item, selected_svg
+
+    # Large photos: the build runs long enough to be killed mid-way.
+    line_item = book_line_item(6, with_svgs=0)
+    for image in line_item.images.all():
+        image.file.save("big.jpg", ContentFile(photo("coffee-12mp.jpg")), save=True)
+        selected_svg(image)
+    book = services.book_generate(line_item=line_item, actor="user:jana")
+    first = workers.start()
+
+    book_status = lambda: BookVersion.objects.values_list("status", flat=True).get(pk=book.pk)  # noqa: E731
+    wait_for(lambda: book_status() == "processing", "the build to start")
+    workers.kill(first)
+    assert book_status() == "processing"
+
+    workers.start()
+    settings.PROCESSING_STALE_RUNNING = 0
+    assert len(services.processing_recover()) == 1
+    wait_for(lambda: book_status() == "completed", "the book to be built")
+    book.refresh_from_db()
+    assert book.recoveries == 1 and book.page_count == 6 * 2 + 4

@@ -11,7 +11,7 @@ from fotomalovanky.web import badges
 from fotomalovanky.web.files import file_url
 from orders.models import Order
 from processing.kinds import kind_of
-from processing.models import VersionBase
+from processing.models import BookLayout, VersionBase
 
 register = template.Library()
 
@@ -53,3 +53,9 @@ def shopify_admin_url(order: Order) -> str:
     return (
         f"https://admin.shopify.com/store/{settings.SHOPIFY_STORE_HANDLE}/orders/{order.shopify_id}"
     )
+
+
+@register.filter
+def book_layout_label(layout: str) -> str:
+    """ "Galerie" or "Celostránková" for a book layout's value."""
+    return str(BookLayout(layout).label)

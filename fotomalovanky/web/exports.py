@@ -1,0 +1,45 @@
+"""ZIP downloads for staff, streamed as they are written (common/zipstream.py).
+
+GET `/orders/<number>/export.zip`: everything of one order. POST
+`/orders/print-batch.zip` with the ticked orders (`orders` = their ids): the books
+to print. What goes in is `processing.exports`' business; here only the response.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from common.zipstream import ZipEntry, zip_stream
+from orders.models import Order
+from orders.selectors import order_get_by_number
+from processing.exports import order_export, print_batch
+
+
+def _zip_response(entries: list[ZipEntry], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(zip_stream(entries), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_member_required
+def order_zip(request: HttpRequest, number: str) -> StreamingHttpResponse:
+    order = order_get_by_number(number)
+    # Listed here, in the view: the stream itself only reads the stored files.
+    return _zip_response(list(order_export(order)), f"{order.number}.zip")
+
+
+@require_POST
+@staff_member_required
+def print_batch_zip(request: HttpRequest) -> HttpResponseBase:
+    ids = [int(value) for value in request.POST.getlist("orders") if value.isdigit()]
+    entries = list(print_batch(Order.objects.filter(pk__in=ids)))
+    if not entries:
+        messages.error(request, "Vybrané objednávky nemají žádné hotové PDF.")
+        return redirect("orders:list")
+    return _zip_response(entries, "tisk.zip")

@@ -1,0 +1,143 @@
+"""What a line item's book is made of, read without changing anything (book selectors).
+
+A line item is one book: its photos in order, each with its selected, completed SVG,
+drawn in the layout its `Rozvržení` attribute names. `BookPlan` says whether it can be
+built now, what is missing, whether the photo count matches the variant's "… / N", and
+which SVG versions a book built now would hold, so that a book built earlier shows as
+stale ("zastaralé PDF") once the selection has changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from orders.models import Image, LineItem
+from processing.models import BookLayout, BookVersion, SvgStatus, SvgVersion, VersionStatus
+
+# The shop's two values of the `Rozvržení` attribute (the seed's labels).
+LAYOUTS = {
+    "🖼️ Galerie (vaše fotka vedle omalovánky)": BookLayout.GALLERY,
+    "📄 Celostránková omalovánka (plná stránka pro vybarvování)": BookLayout.FULLPAGE,
+}
+# "Omalovánka z vlastních fotek / 8": the number of photos the product holds.
+VARIANT_COUNT = re.compile(r"/\s*(\d+)\s*$")
+
+
+def _normalized(value: str) -> str:
+    # Shopify may send the emoji with or without its variation selector, and spaces vary.
+    text = unicodedata.normalize("NFC", value).replace("\ufe0f", "")
+    return " ".join(text.split())
+
+
+def book_layout(raw: str) -> tuple[str, bool]:
+    """(layout, whether `raw` named one): an unknown value gets BOOK_DEFAULT_LAYOUT."""
+    known = {_normalized(label): layout for label, layout in LAYOUTS.items()}
+    layout = known.get(_normalized(raw))
+    return (layout, True) if layout else (settings.BOOK_DEFAULT_LAYOUT, False)
+
+
+def variant_photo_count(variant_title: str) -> int | None:
+    """N of a variant titled "… / N", else None (then the count is not checked)."""
+    match = VARIANT_COUNT.search(variant_title)
+    return int(match[1]) if match else None
+
+
+@dataclass(frozen=True)
+class BookPlan:
+    line_item: LineItem
+    layout: str
+    layout_known: bool
+    expected: int | None  # the variant's N
+    photos: int
+    sources: list[int] = field(default_factory=list)  # selected SVG ids, in photo order
+    missing: list[int] = field(default_factory=list)  # positions of photos without one
+
+    @property
+    def ready(self) -> bool:
+        return self.photos > 0 and not self.missing
+
+    @property
+    def count_mismatch(self) -> bool:
+        return self.expected is not None and self.expected != self.photos
+
+    @property
+    def missing_text(self) -> str:
+        if not self.photos:
+            return "Položka nemá žádné fotky."
+        numbers = ", ".join(str(position) for position in self.missing)
+        noun = "fotky" if len(self.missing) == 1 else "fotek"
+        return f"Chybí vybrané hotové SVG u {noun} {numbers}."
+
+    @property
+    def mismatch_text(self) -> str:
+        return (
+            f"Položka má {self.photos} {_photos(self.photos)}, varianta počítá s "
+            f"{self.expected}. Kniha bude označena jako neúplná."
+        )
+
+    def is_stale(self, book: BookVersion) -> bool:
+        """Built from other SVG versions than a book built now would be."""
+        return list(book.sources) != self.sources
+
+
+def _photos(count: int) -> str:
+    return "fotku" if count == 1 else "fotky" if 2 <= count <= 4 else "fotek"
+
+
+SELECTED_SVGS = Prefetch(
+    "svg_versions",
+    queryset=SvgVersion.objects.filter(is_selected=True, status=SvgStatus.COMPLETED),
+    to_attr="selected_svgs",
+)
+
+
+def line_items_for_books(line_items: QuerySet[LineItem]) -> QuerySet[LineItem]:
+    """Prefetch what `book_plan` reads, for many line items at once (no query per item)."""
+    images = Image.objects.order_by("position").prefetch_related(SELECTED_SVGS)
+    return line_items.prefetch_related(Prefetch("images", queryset=images))
+
+
+def book_plan(line_item: LineItem) -> BookPlan:
+    """The plan of a line item whose images (and their selected SVGs) may be prefetched."""
+    images = sorted(line_item.images.all(), key=lambda image: image.position)
+    layout, known = book_layout(line_item.layout)
+    plan = BookPlan(
+        line_item=line_item,
+        layout=layout,
+        layout_known=known,
+        expected=variant_photo_count(line_item.variant_title),
+        photos=len(images),
+    )
+    for image in images:
+        selected = _selected_svg(image)
+        if selected is None:
+            plan.missing.append(image.position)
+        else:
+            plan.sources.append(selected.pk)
+    return plan
+
+
+def _selected_svg(image: Image) -> SvgVersion | None:
+    prefetched = getattr(image, "selected_svgs", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    return image.svg_versions.filter(is_selected=True, status=SvgStatus.COMPLETED).first()
+
+
+def line_item_books(line_item_id: int) -> list[BookVersion]:
+    """The line item's books, newest first."""
+    return list(BookVersion.objects.filter(line_item_id=line_item_id).order_by("-version"))
+
+
+def book_current(books: list[BookVersion]) -> BookVersion | None:
+    """The newest completed book among `books` (the one staff print)."""
+    return next((book for book in books if book.status == VersionStatus.COMPLETED), None)
+
+
+def book_in_progress(books: list[BookVersion]) -> BookVersion | None:
+    return next((book for book in books if not book.is_final), None)
