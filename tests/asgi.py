@@ -31,6 +31,7 @@ class AsgiResponse:
     status_code: int
     headers: dict[str, str]
     content: bytes
+    body_messages: int = 1  # how many `http.response.body` messages carried it
 
     def json(self) -> Any:
         return json.loads(self.content)
@@ -94,10 +95,12 @@ async def _serve(scope: dict[str, Any], body: bytes) -> AsgiResponse:
 
     await application(scope, receive, send)
     start = next(m for m in sent if m["type"] == "http.response.start")
+    bodies = [m.get("body", b"") for m in sent if m["type"] == "http.response.body"]
     return AsgiResponse(
         start["status"],
-        {k.decode("latin-1"): v.decode("latin-1") for k, v in start.get("headers", [])},
-        b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"),
+        {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in start.get("headers", [])},
+        b"".join(bodies),
+        len(bodies),
     )
 
 

@@ -18,9 +18,14 @@ from orders.models import Order
 from orders.selectors import order_get_by_number
 from processing.exports import order_export, print_batch
 
+from .streaming import streamed
 
-def _zip_response(entries: list[ZipEntry], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(zip_stream(entries), content_type="application/zip")
+
+def _zip_response(
+    request: HttpRequest, entries: list[ZipEntry], filename: str
+) -> StreamingHttpResponse:
+    chunks = streamed(request, zip_stream(entries))
+    response = StreamingHttpResponse(chunks, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -31,7 +36,7 @@ def _zip_response(entries: list[ZipEntry], filename: str) -> StreamingHttpRespon
 def order_zip(request: HttpRequest, number: str) -> StreamingHttpResponse:
     order = order_get_by_number(number)
     # Listed here, in the view: the stream itself only reads the stored files.
-    return _zip_response(list(order_export(order)), f"{order.number}.zip")
+    return _zip_response(request, list(order_export(order)), f"{order.number}.zip")
 
 
 @require_POST
@@ -42,4 +47,4 @@ def print_batch_zip(request: HttpRequest) -> HttpResponseBase:
     if not entries:
         messages.error(request, "Vybrané objednávky nemají žádné hotové PDF.")
         return redirect("orders:list")
-    return _zip_response(entries, "tisk.zip")
+    return _zip_response(request, entries, "tisk.zip")

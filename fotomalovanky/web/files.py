@@ -13,12 +13,12 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.db.models.fields.files import FieldFile
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
     HttpResponseNotFound,
     HttpResponseRedirect,
+    StreamingHttpResponse,
 )
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -31,6 +31,8 @@ from common.storage import (
     stored_stream,
 )
 from fotomalovanky.api.auth import staff_or_token_required
+
+from .streaming import FileChunks, streamed
 
 # Stored files are customers' photos and our output. An SVG can carry script: with
 # this policy (and `sandbox`) nothing inside a served file can run in our origin.
@@ -69,7 +71,7 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     gets a Czech sentence (the cards show it in place of the picture), never a 500.
     """
     try:
-        response = _serve(path, _download_name(request))
+        response = _serve(request, path, _download_name(request))
     except (FileNotFoundError, SuspiciousFileOperation):
         response = HttpResponseNotFound(MISSING, content_type=TEXT)
     except StorageUnavailable:
@@ -84,7 +86,7 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     return response
 
 
-def _serve(path: str, download_name: str) -> HttpResponseBase:
+def _serve(request: HttpRequest, path: str, download_name: str) -> HttpResponseBase:
     # Shown in the browser (a PDF previews inline), saved under the given name.
     disposition = f'inline; filename="{download_name}"' if download_name else ""
     if settings.MEDIA_PRESIGNED:
@@ -94,17 +96,31 @@ def _serve(path: str, download_name: str) -> HttpResponseBase:
         return HttpResponseRedirect(url)
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if settings.MEDIA_ACCEL_REDIRECT and not is_bucket():
-        if not stored_exists(path):
-            raise FileNotFoundError(path)
-        response = HttpResponse(content_type=content_type)
-        if disposition:
-            response["Content-Disposition"] = disposition
-        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + path
-        return response
-    stream = stored_stream(path)
-    file_response = FileResponse(stream.handle, content_type=content_type)
-    if stream.size is not None:
-        file_response["Content-Length"] = str(stream.size)
+        response = _accel(path, content_type)
+    else:
+        response = _stream(request, path, content_type)
     if disposition:
-        file_response["Content-Disposition"] = disposition
-    return file_response
+        response["Content-Disposition"] = disposition
+    return response
+
+
+def _accel(path: str, content_type: str) -> HttpResponseBase:
+    if not stored_exists(path):
+        raise FileNotFoundError(path)
+    response = HttpResponse(content_type=content_type)
+    response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + path
+    return response
+
+
+def _stream(request: HttpRequest, path: str, content_type: str) -> HttpResponseBase:
+    stream = stored_stream(path)
+    response: HttpResponseBase
+    if request.method == "HEAD":
+        stream.handle.close()
+        response = HttpResponse(content_type=content_type)
+    else:
+        chunks = FileChunks(stream.handle)
+        response = StreamingHttpResponse(streamed(request, chunks), content_type=content_type)
+    if stream.size is not None:
+        response["Content-Length"] = str(stream.size)
+    return response
