@@ -1,4 +1,4 @@
-"""The "Nová objednávka" page (also served inside the admin).
+"""The "Nová objednávka" page (also served inside the admin) and the sample-order button.
 
 The form only reads what was posted; orders.services.manual checks it all and creates
 the order. Its buttons post the whole form with an `action`: "create", "add-line",
@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.storage import StorageUnavailable
@@ -35,8 +35,9 @@ from orders.services.manual import (
     manual_order_create,
     manual_photos_keep,
 )
+from orders.services.sample import sample_order_create
 
-from .actions import actor
+from .actions import actor, outcome
 from .views import HtmxHttpRequest
 
 ITEM_FIELDS = ("title", "variant_title", "dedication", "layout", "quantity")
@@ -168,3 +169,18 @@ def _to_order(request: HtmxHttpRequest, order: Order) -> HttpResponse:
         # A whole new page (the order's own socket and URL), not a swap.
         return HttpResponseClientRedirect(reverse("orders:detail", args=[order.number]))
     return redirect("orders:detail", order.number)
+
+
+@require_POST
+@staff_member_required
+def sample_order_create_view(request: HtmxHttpRequest) -> HttpResponse:
+    try:
+        order = sample_order_create(actor=actor(request))
+    except StorageUnavailable as exc:
+        return outcome(request, None, "error", f"Ukázkovou objednávku nelze vytvořit: {exc}")
+    messages.success(
+        request,
+        f"Ukázková objednávka {order.order_number} je připravená. Pokračujte tlačítkem "
+        "„Vygenerovat jednotlivé omalovánky“.",
+    )
+    return _to_order(request, order)
