@@ -6,12 +6,15 @@ import re
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from fotomalovanky.web.live import EVENTS_GROUP, LIST_GROUP
 from orders.models import LAYOUT_FULLPAGE, LAYOUT_GALLERY, DraftPhoto, Image, Order, OrderEvent
 from tests.factories import OrderFactory
 from tests.fakes.photos import PHOTOS
+from tests.web.test_live import _drain, _listen
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -225,3 +228,20 @@ def test_the_sync_action_refuses_a_manual_order_in_czech(
 
     assert "Objednávka #M1000 nepochází ze Shopify (je zadaná ručně)" in response.content.decode()
     assert not OrderEvent.objects.exists()
+
+
+def test_a_new_manual_order_is_announced_like_an_imported_one(
+    staff_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    layer, page = _listen(LIST_GROUP)
+    _, events = _listen(EVENTS_GROUP)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post("/orders/new/", form(**{"items-0-uploads": [photo("coffee.jpg")]}))
+
+    order = Order.objects.get()
+    fragments = async_to_sync(_drain)(layer, page)
+    assert f'<div id="orders-signal" hidden data-order="{order.pk}">' in fragments[0]["html"]
+    sent = [m["event"] for m in async_to_sync(_drain)(layer, events)]
+    assert {"type": "list_update"} in sent
+    assert {"type": "order_update", "order_number": "M1000"} in sent
