@@ -41,6 +41,7 @@ from .actions import actor, outcome
 from .views import HtmxHttpRequest
 
 ITEM_FIELDS = ("title", "variant_title", "dedication", "layout", "quantity")
+NOT_CREATED = "Objednávka zatím nevznikla: opravte prosím, co je označené červeně."
 KEPT_NOTE = (
     "Přijaté fotky zůstávají nahrané (vidíte je u položek), znovu je vybírat nemusíte. "
     "Odmítnuté soubory vyberte znovu, opravené, nebo je vynechte."
@@ -94,6 +95,7 @@ class FormState:
     data: ManualOrder
     errors: dict[str, list[str]] = field(default_factory=dict)
     item_errors: list[dict[str, list[str]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def context(self) -> dict[str, object]:
         data = self.data
@@ -111,7 +113,8 @@ class FormState:
             "data": data,
             "lines": lines,
             "errors": self.errors,
-            "form_errors": [*self.errors.get("items", []), *self.errors.get("", [])],
+            "form_errors": [*self.errors.get("", []), *self.errors.get("items", [])],
+            "notes": self.notes,
             "layouts": LAYOUTS,
             "can_add_line": len(data.items) < MAX_ITEMS,
         }
@@ -127,7 +130,7 @@ def _post(request: HttpRequest) -> FormState | Order:
         refused = manual_photos_keep(data=data)
     except ManualOrderInvalid as exc:
         kept = [KEPT_NOTE] if any(item.photos for item in data.items) else []
-        return FormState(data, {**exc.errors, "": kept}, exc.item_errors)
+        return FormState(data, {**exc.errors, "": [NOT_CREATED]}, exc.item_errors, kept)
     except StorageUnavailable as exc:
         return FormState(data, {"": [f"Fotky teď nelze uložit: {exc} Zkuste to za chvíli."]})
     _edit(data, action)
