@@ -58,10 +58,9 @@ def manual_input_read(post: QueryDict, files: MultiValueDict[str, Any]) -> Manua
         draft = uuid.UUID(post.get("draft", ""))
     except ValueError:
         draft = uuid.uuid4()
-    count = post.get("lines", "1")
-    count_ = min(int(count), MAX_ITEMS) if count.isdigit() else 1
+    lines = post.get("lines", "1")
     items = []
-    for index in range(count_):
+    for index in range(min(int(lines), MAX_ITEMS) if lines.isdigit() else 1):
         prefix = f"items-{index}-"
         item = ManualItem(
             **{name: post.get(prefix + name, "") for name in ITEM_FIELDS},
@@ -149,10 +148,10 @@ def manual_order_form(
     if request.method != "POST":
         state = FormState(ManualOrder(draft=uuid.uuid4(), items=[_blank_item()]))
     else:
-        outcome = _post(request)
-        if isinstance(outcome, Order):
-            return done(outcome)
-        state = outcome
+        result = _post(request)
+        if isinstance(result, Order):
+            return done(result)
+        state = result
     page = f"{template}#manual-form" if request.htmx else template
     return render(request, page, {**context, **state.context()})
 
