@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from common.storage import StorageUnavailable
+from fotomalovanky.celery import app
 from orders.errors import ManualOrderInvalid
 from orders.models import (
     LAYOUT_FULLPAGE,
@@ -34,6 +35,7 @@ from orders.services.manual import (
     manual_photos_keep,
 )
 from orders.signals import order_changed
+from orders.tasks import manual_drafts_expire as manual_drafts_expire_task
 from tests.factories import OrderFactory
 from tests.fakes.photos import PHOTOS
 
@@ -318,3 +320,12 @@ def test_an_order_is_made_the_same_way_in_a_bucket(s3: Any) -> None:
     image = Image.objects.get(line_item__order=order)
     assert stored(image.file.name) == (PHOTOS / "chelsea.jpg").read_bytes()
     assert DraftPhoto.objects.count() == 0
+
+
+def test_draft_expiry_is_scheduled_hourly_and_its_task_runs_the_service(settings: Any) -> None:
+    app.loader.import_default_modules()  # what a worker does first: find every app's tasks
+    entry = settings.CELERY_BEAT_SCHEDULE["manual-drafts-expire"]
+
+    assert entry["schedule"] == 3600.0
+    assert entry["task"] in app.tasks
+    assert manual_drafts_expire_task.apply().get() == "deleted=0"
