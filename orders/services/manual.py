@@ -106,8 +106,9 @@ def manual_photos_keep(*, data: ManualOrder) -> list[list[str]]:
 
 
 def _drop_unknown(draft: uuid.UUID, item: ManualItem) -> list[str]:
-    known = set(DraftPhoto.objects.filter(draft=draft, pk__in=item.photos).values_list("pk"))
-    kept = [pk for pk in item.photos if (pk,) in known]
+    rows = DraftPhoto.objects.filter(draft=draft, pk__in=item.photos)
+    known = set(rows.values_list("pk", flat=True))
+    kept = [pk for pk in item.photos if pk in known]
     lost = len(item.photos) - len(kept)
     item.photos = kept
     if not lost:
