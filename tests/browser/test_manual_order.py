@@ -57,6 +57,15 @@ def test_a_bad_photo_is_named_nothing_typed_is_lost_and_the_fixed_order_opens(
     assert not Order.objects.exists()
     screenshot(page, "manual-order-refused")
 
+    # The other buttons post the form too (htmx sends which one was clicked).
+    page.get_by_role("button", name="+ Přidat položku").click()
+    expect(page.locator("fieldset.manual-line")).to_have_count(2)
+    expect(kept).to_have_count(1)
+    page.locator("#line-1").get_by_role("button", name="Odebrat položku").click()
+    expect(page.locator("fieldset.manual-line")).to_have_count(1)
+    expect(page.locator("input[name=customer_name]")).to_have_value("Jana Nováková")
+    assert not Order.objects.exists()
+
     page.set_input_files("input[name=items-0-uploads]", str(PHOTOS / "coffee.jpg"))
     page.get_by_role("button", name="Vytvořit objednávku").click()
 
