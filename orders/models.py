@@ -35,7 +35,7 @@ VARIANT_COUNT = re.compile(r"/\s*(\d+)\s*$")
 
 
 def variant_photo_count(variant_title: str) -> int | None:
-    """N of a variant titled "… / N", else None."""
+    """N of a variant titled "… / N", else None (then a book's photo count is not checked)."""
     match = VARIANT_COUNT.search(variant_title)
     return int(match[1]) if match else None
 
