@@ -323,6 +323,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every minute: webhook deliveries still pending, photo downloads whose worker died
     # or whose task never arrived (broker outage).
     "shopify-sweep": {"task": "shopify_sync.tasks.shopify_sweep", "schedule": 60.0},
+    # Every hour: photos uploaded for a manual order that was never finished, once they
+    # are MANUAL_DRAFT_HOURS old (rows and files).
+    "manual-drafts-expire": {"task": "orders.tasks.manual_drafts_expire", "schedule": 3600.0},
 }
 
 # channels-redis waits up to 5 s per blocking read while a WebSocket is idle; redis-py 8
@@ -364,6 +367,10 @@ PHOTO_CONNECT_TIMEOUT = env.float("PHOTO_CONNECT_TIMEOUT", default=10.0)
 PHOTO_READ_TIMEOUT = env.float("PHOTO_READ_TIMEOUT", default=30.0)
 PHOTO_RETRY_BASE_DELAY = env.float("PHOTO_RETRY_BASE_DELAY", default=1.0)
 PHOTO_PREVIEW_SIZE = env.int("PHOTO_PREVIEW_SIZE", default=1024)
+
+# --- Manual orders ---
+# Photos accepted by the "Nová objednávka" form wait this long for the order to be finished.
+MANUAL_DRAFT_HOURS = env.int("MANUAL_DRAFT_HOURS", default=24)
 
 
 def _photo_proxies() -> list[dict[str, str]]:

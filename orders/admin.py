@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from fotomalovanky.web.badges import order_status_badge, payment_status_badge
 from fotomalovanky.web.files import file_url
+from fotomalovanky.web.manual import manual_order_form
+from fotomalovanky.web.views import HtmxHttpRequest
 from processing import services as processing
 from processing.errors import ProcessingError
 from shopify_sync import services as shopify
@@ -121,9 +125,29 @@ class OrderAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
         return super().get_queryset(request).annotate(item_count=Count("line_items"))
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Orders only ever arrive from Shopify.
-        return False
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Orders come from Shopify, or staff enter them by hand: "add" is the manual-order
+        form of /orders/new/ (the same form and service), inside the admin."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+
+        def done(order: Order) -> HttpResponse:
+            self.message_user(request, f"Ruční objednávka {order.order_number} vytvořena.")
+            return redirect("admin:orders_order_change", order.pk)
+
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Nová ruční objednávka",
+        }
+        return manual_order_form(
+            cast(HtmxHttpRequest, request),  # django-htmx's middleware serves the admin too
+            template="admin/orders/order/manual_add.html",
+            context=context,
+            done=done,
+        )
 
     @admin.display(description="Položky", ordering="item_count")
     def item_count(self, obj: Order) -> int:

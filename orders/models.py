@@ -1,12 +1,14 @@
 """Orders as they come from Shopify: Order → LineItem (one colouring book) → Image (one photo).
 
-This module imports neither `processing` nor `shopify_sync`: the selected colouring or
-SVG of an image is a flag on the version row, not a pointer here.
+Staff can also enter an order by hand (a manual order, `#M1000`, …): the same rows, with
+no Shopify ids. This module imports neither `processing` nor `shopify_sync`: the
+selected colouring or SVG of an image is a flag on the version row, not a pointer here.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 
 from django.db import models
 from django.utils import timezone
@@ -21,6 +23,21 @@ PAYMENT_STATUS_LABELS = {
     "VOIDED": "Zrušeno",
     "EXPIRED": "Vypršelo",
 }
+
+
+# The shop's two values of the `Rozvržení` attribute, exactly as Shopify sends them.
+LAYOUT_GALLERY = "🖼️ Galerie (vaše fotka vedle omalovánky)"
+LAYOUT_FULLPAGE = "📄 Celostránková omalovánka (plná stránka pro vybarvování)"
+LAYOUTS = (LAYOUT_GALLERY, LAYOUT_FULLPAGE)
+
+# "Omalovánka z vlastních fotek / 8": the number of photos the product holds.
+VARIANT_COUNT = re.compile(r"/\s*(\d+)\s*$")
+
+
+def variant_photo_count(variant_title: str) -> int | None:
+    """N of a variant titled "… / N", else None (then a book's photo count is not checked)."""
+    match = VARIANT_COUNT.search(variant_title)
+    return int(match[1]) if match else None
 
 
 def order_number_normalize(number: str) -> str:
@@ -79,6 +96,11 @@ class Order(models.Model):
     def number(self) -> str:
         """The order number as it appears in URLs: `#1270` → `1270`."""
         return order_number_normalize(self.order_number)
+
+    @property
+    def is_manual(self) -> bool:
+        """Entered by staff, not imported: there is nothing to fetch from Shopify."""
+        return self.shopify_id is None
 
     @property
     def payment_status_label(self) -> str:
@@ -186,3 +208,61 @@ class OrderEvent(models.Model):
     @property
     def is_transition(self) -> bool:
         return bool(self.to_status)
+
+
+class ManualOrderSequence(models.Model):
+    """The one counter behind manual order numbers (`#M1000`, `#M1001`, …).
+
+    A row locked while a manual order is created, rather than a database sequence: it
+    behaves the same on SQLite and PostgreSQL, and because the number is taken inside
+    the transaction that creates the order, a failed creation gives its number back
+    (numbers stay gapless).
+    """
+
+    next_value = models.PositiveIntegerField("další číslo", default=1000)
+
+    class Meta:
+        verbose_name = "číselná řada ručních objednávek"
+        verbose_name_plural = "číselné řady ručních objednávek"
+
+    def __str__(self) -> str:
+        return f"#M{self.next_value}"
+
+
+def draft_photo_upload_to(photo: DraftPhoto, filename: str) -> str:
+    ext = posixpath.splitext(filename)[1].lower() or ".jpg"
+    return f"drafts/{photo.draft}/{photo.token}{ext}"
+
+
+def draft_preview_upload_to(photo: DraftPhoto, filename: str) -> str:
+    return f"drafts/{photo.draft}/{photo.token}-preview.jpg"
+
+
+class DraftPhoto(models.Model):
+    """A photo staff uploaded for a manual order that does not exist yet.
+
+    The "Nová objednávka" form keeps what it accepted here (in the shared storage, so
+    any web process can finish the order), so a photo need not be chosen again when
+    something else in the form was wrong. Becomes an `Image` when the order is created;
+    left-over drafts are deleted after MANUAL_DRAFT_HOURS.
+    """
+
+    draft = models.UUIDField("koncept", db_index=True)
+    token = models.CharField("klíč", max_length=32, unique=True)
+    name = models.CharField("název souboru", max_length=255)
+    file = models.FileField("soubor", upload_to=draft_photo_upload_to, max_length=500)
+    preview = models.FileField("náhled", upload_to=draft_preview_upload_to, max_length=500)
+    content_type = models.CharField("typ obsahu", max_length=100)
+    size = models.PositiveBigIntegerField("velikost (B)")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    width = models.PositiveIntegerField("šířka")
+    height = models.PositiveIntegerField("výška")
+    created_at = models.DateTimeField("nahráno", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "nahraná fotka (koncept)"
+        verbose_name_plural = "nahrané fotky (koncepty)"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

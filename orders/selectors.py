@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import LineItem, Order, order_number_normalize
+from .models import DraftPhoto, LineItem, Order, order_number_normalize
 
 
 def order_list(*, q: str = "", status: str = "") -> QuerySet[Order]:
@@ -44,3 +47,8 @@ def order_get_by_number(number: str) -> Order:
     if order is None:
         raise Http404("Objednávka nenalezena.")
     return order
+
+
+def draft_photos_get(*, draft: uuid.UUID, ids: Iterable[int]) -> dict[int, DraftPhoto]:
+    """The photos of a manual order's draft among `ids`, by id (others are left out)."""
+    return DraftPhoto.objects.filter(draft=draft).in_bulk(list(ids))

@@ -9,23 +9,24 @@ stale ("zastaralé PDF") once the selection has changed.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
-from orders.models import Image, LineItem
+from orders.models import (
+    LAYOUT_FULLPAGE,
+    LAYOUT_GALLERY,
+    Image,
+    LineItem,
+    variant_photo_count,
+)
 from processing.models import BookLayout, BookVersion, SvgStatus, SvgVersion, VersionStatus
 
-# The shop's two values of the `Rozvržení` attribute (the seed's labels).
-LAYOUTS = {
-    "🖼️ Galerie (vaše fotka vedle omalovánky)": BookLayout.GALLERY,
-    "📄 Celostránková omalovánka (plná stránka pro vybarvování)": BookLayout.FULLPAGE,
-}
-# "Omalovánka z vlastních fotek / 8": the number of photos the product holds.
-VARIANT_COUNT = re.compile(r"/\s*(\d+)\s*$")
+# The shop's two values of the `Rozvržení` attribute (the seed's labels, kept in orders
+# beside the line items they describe: the manual-order form offers them too).
+LAYOUTS = {LAYOUT_GALLERY: BookLayout.GALLERY, LAYOUT_FULLPAGE: BookLayout.FULLPAGE}
 
 
 def _normalized(value: str) -> str:
@@ -39,12 +40,6 @@ def book_layout(raw: str) -> tuple[str, bool]:
     known = {_normalized(label): layout for label, layout in LAYOUTS.items()}
     layout = known.get(_normalized(raw))
     return (layout, True) if layout else (settings.BOOK_DEFAULT_LAYOUT, False)
-
-
-def variant_photo_count(variant_title: str) -> int | None:
-    """N of a variant titled "… / N", else None (then the count is not checked)."""
-    match = VARIANT_COUNT.search(variant_title)
-    return int(match[1]) if match else None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import socket
 import time
@@ -30,6 +29,9 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from orders.errors import PhotoRejected
+from orders.photos import too_large, write_capped
 
 from .errors import PhotoDownloadError
 from .headers import browser_headers
@@ -254,24 +256,16 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
-def too_large(limit: int) -> str:
-    return f"Fotka je větší než povolených {limit / 2**20:g} MB."
-
-
 def _stream_to_file(response: requests.Response, dest: Path, url: str) -> FetchedPhoto:
     limit = settings.PHOTO_MAX_BYTES
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PhotoDownloadError(too_large(limit))
-    digest, size = hashlib.sha256(), 0
-    with dest.open("wb") as out:
-        for chunk in response.iter_content(CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise PhotoDownloadError(too_large(limit))
-            digest.update(chunk)
-            out.write(chunk)
+    try:
+        size, sha256 = write_capped(response.iter_content(CHUNK), dest, limit=limit)
+    except PhotoRejected as exc:
+        raise PhotoDownloadError(str(exc)) from exc
     if size == 0:
         raise PhotoDownloadError("Server s fotkou poslal prázdný soubor.")
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-    return FetchedPhoto(dest, size, digest.hexdigest(), content_type, url)
+    return FetchedPhoto(dest, size, sha256, content_type, url)

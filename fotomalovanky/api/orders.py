@@ -6,8 +6,10 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja.errors import HttpError
 
 from orders.models import Order
+from shopify_sync.errors import ShopifyPermanentError
 from shopify_sync.services import order_sync_enqueue, orders_fetch_enqueue
 
 from . import selectors
@@ -60,12 +62,20 @@ def order_image(request: HttpRequest, order_number: OrderNumber, image_id: Image
 
 
 @router.post(
-    "/orders/{order_number}/sync", response=responses(StatusOut, 404), summary="Re-sync an order"
+    "/orders/{order_number}/sync",
+    response=responses(StatusOut, 400, 404),
+    summary="Re-sync an order",
 )
 def order_sync(request: HttpRequest, order_number: OrderNumber) -> dict[str, str]:
-    """Queue a fresh copy of the order from Shopify (line items, photos, metadata)."""
+    """Queue a fresh copy of the order from Shopify (line items, photos, metadata).
+
+    400 with the reason when it cannot be: an order that does not come from Shopify (a
+    manual order, `#M…`), or Shopify is not configured."""
     order = selectors.order_get(number=order_number)
-    order_sync_enqueue(order=order, actor=actor(request))
+    try:
+        order_sync_enqueue(order=order, actor=actor(request))
+    except ShopifyPermanentError as exc:
+        raise HttpError(400, str(exc)) from exc
     return {
         "status": "queued",
         "message": f"Objednávka {order.order_number} se synchronizuje ze Shopify.",

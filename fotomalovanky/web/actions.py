@@ -34,7 +34,7 @@ def actor(request: HttpRequest) -> str:
     return f"user:{request.user.get_username()}"
 
 
-def _outcome(
+def outcome(
     request: HtmxHttpRequest, order: Order | None, level: str, message: str
 ) -> HttpResponse:
     """The banner for htmx (with the order header refreshed), else redirect with a message."""
@@ -61,8 +61,8 @@ def _run(
     try:
         action()
     except (ProcessingRuleError, ProcessingValidationError, ShopifyError) as exc:
-        return _outcome(request, order, "error", f"{failed}: {exc}")
-    return _outcome(request, order, "success", ok)
+        return outcome(request, order, "error", f"{failed}: {exc}")
+    return outcome(request, order, "success", ok)
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.urls import path, register_converter
 from orders.models import Image
 from processing.kinds import kinds
 
-from . import actions, book_actions, exports, files, views
+from . import actions, book_actions, exports, files, manual, views
 
 
 class KindConverter:
@@ -37,6 +37,9 @@ urlpatterns = [
     path("orders/", views.order_list_view, name="list"),
     path("orders/fetch-from-shopify/", actions.orders_fetch, name="fetch"),
     path("orders/print-batch.zip", exports.print_batch_zip, name="print-batch"),
+    # Before orders/<number>/: "new" and "create-sample" are no order numbers.
+    path("orders/new/", manual.order_new_view, name="new"),
+    path("orders/create-sample/", manual.sample_order_create_view, name="create-sample"),
     path("orders/<slug:number>/", views.order_detail_view, name="detail"),
     path("orders/<slug:number>/sync/", actions.order_sync, name="sync"),
     path("orders/<slug:number>/export.zip", exports.order_zip, name="export"),

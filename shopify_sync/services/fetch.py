@@ -102,8 +102,8 @@ def order_sync(*, order_id: int, actor: str) -> str:
     """
     order = Order.objects.get(pk=order_id)
     try:
-        if order.shopify_id is None:
-            raise ShopifyPermanentError(f"Objednávka {order.order_number} nepochází ze Shopify.")
+        if order.shopify_id is None:  # a manual order (`is_manual`; this narrows the type)
+            raise ShopifyPermanentError(_not_from_shopify(order))
         data = get_client().order_get(order.shopify_id)
     except ShopifyPermanentError as exc:
         order_status_set(
@@ -119,12 +119,13 @@ def order_sync(*, order_id: int, actor: str) -> str:
 def order_sync_enqueue(*, order: Order, actor: str) -> None:
     """Queue a re-sync of one order (the "Stáhnout ze Shopify" button and action).
 
-    Raises ShopifyPermanentError at once when Shopify is not configured or the order
-    does not come from Shopify, so the button can say so instead of failing later.
+    Raises ShopifyPermanentError at once when the order does not come from Shopify (a
+    manual order: said first, as it holds whatever the configuration) or Shopify is
+    not configured, so the button can say so instead of failing later.
     """
+    if order.is_manual:
+        raise ShopifyPermanentError(_not_from_shopify(order))
     settings_check()
-    if order.shopify_id is None:
-        raise ShopifyPermanentError(f"Objednávka {order.order_number} nepochází ze Shopify.")
     order_event_log(order_id=order.pk, actor=actor, message="Synchronizace ze Shopify vyžádána")
     enqueue_on_commit("shopify_sync.tasks.order_sync", order.pk, actor)
 
@@ -136,3 +137,10 @@ def orders_fetch_enqueue(*, limit: int = 20, actor: str) -> None:
     """
     settings_check()
     enqueue_on_commit("shopify_sync.tasks.orders_fetch", limit, actor)
+
+
+def _not_from_shopify(order: Order) -> str:
+    return (
+        f"Objednávka {order.order_number} nepochází ze Shopify (je zadaná ručně), "
+        "ze Shopify ji stáhnout nelze."
+    )

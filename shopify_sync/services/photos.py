@@ -17,12 +17,13 @@ from django.utils import timezone
 
 from common.queueing import enqueue_on_commit
 from common.storage import StorageUnavailable, stored_save
+from orders.errors import PhotoRejected
 from orders.models import Image, Order
+from orders.photos import PhotoInfo, inspect_photo, make_preview
 from orders.services import order_status_set
 
 from ..download import FetchedPhoto, fetch_photo
 from ..errors import PhotoDownloadError
-from ..imaging import PhotoInfo, inspect_photo, make_preview
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def _fetch_and_check(image: Image, tmp: Path) -> PhotoOutcome:
         outcome.fetched = fetch_photo(image.original_url, tmp / f"photo-{image.pk}")
         outcome.info = inspect_photo(outcome.fetched.path, max_pixels=settings.PHOTO_MAX_PIXELS)
         outcome.preview = make_preview(outcome.fetched.path, size=settings.PHOTO_PREVIEW_SIZE)
-    except PhotoDownloadError as exc:
+    except (PhotoDownloadError, PhotoRejected) as exc:
         outcome.error = str(exc)
     except Exception as exc:  # a bug must fail this photo visibly, not the whole order
         logger.exception("Unexpected error downloading image %s", image.pk)

@@ -165,6 +165,16 @@ def test_sync_queues_a_resync_and_records_who_asked(
     assert event.actor == "api:pracovnice"
 
 
+def test_sync_of_a_manual_order_is_400_with_the_reason(api: Client) -> None:
+    factories.OrderFactory(order_number="#M1000", shopify_id=None)
+
+    response = api.post("/api/v1/orders/M1000/sync")
+
+    assert response.status_code == 400
+    assert "nepochází ze Shopify" in response.json()["detail"]
+    assert not OrderEvent.objects.exists()
+
+
 def test_sync_of_an_unknown_order_is_404(api: Client) -> None:
     response = api.post("/api/v1/orders/4040/sync")
 

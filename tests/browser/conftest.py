@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from orders.models import Image
-from shopify_sync.imaging import make_preview
+from orders.photos import make_preview
 from tests.factories import ImageFactory
 from tests.fakes.photos import PHOTOS
 from tests.live import DaphneServer, daphne

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from orders.models import LAYOUT_GALLERY, DraftPhoto, Order
 from processing.models import ColoringVersion, SvgVersion
 from tests.factories import (
     ColoringVersionFactory,
@@ -16,6 +20,7 @@ from tests.factories import (
     OrderFactory,
     SvgVersionFactory,
 )
+from tests.fakes.photos import PHOTOS
 
 
 def make_rows(count: int) -> None:
@@ -113,10 +118,70 @@ def test_order_page_shows_line_items_and_photos_read_only(admin_client_: Client)
 
 
 @pytest.mark.django_db
-def test_orders_cannot_be_added_by_hand(admin_client_: Client) -> None:
+def test_adding_an_order_is_the_manual_order_form(admin_client_: Client) -> None:
+    changelist = admin_client_.get(reverse("admin:orders_order_changelist")).content.decode()
+    assert "Nová ruční objednávka" in changelist
+
     response = admin_client_.get(reverse("admin:orders_order_add"))
 
-    assert response.status_code == 403
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="manual-form"' in page and 'name="items-0-uploads" multiple' in page
+    assert "css/manual.css" in page and "Nová ruční objednávka" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_form_creates_the_order_through_the_same_service(
+    admin_client_: Client,
+) -> None:
+    photo = SimpleUploadedFile("kocka.jpg", (PHOTOS / "chelsea.jpg").read_bytes())
+    form = {
+        "draft": "",
+        "lines": "1",
+        "customer_name": "Petr Svoboda",
+        "items-0-title": "Omalovánka z vlastních fotek",
+        "items-0-variant_title": "Omalovánka z vlastních fotek / 1",
+        "items-0-layout": LAYOUT_GALLERY,
+        "items-0-quantity": "1",
+        "action": "create",
+    }
+    url = reverse("admin:orders_order_add")
+
+    refused = admin_client_.post(url, {**form, "customer_name": "", "items-0-uploads": photo})
+    assert "Vyplňte jméno zákazníka." in refused.content.decode()
+    assert "breadcrumbs" in refused.content.decode()  # the whole admin page again
+    kept = DraftPhoto.objects.get()
+    response = admin_client_.post(
+        url, {**form, "draft": str(kept.draft), "items-0-photos": str(kept.pk)}, follow=True
+    )
+
+    order = Order.objects.get()
+    assert order.order_number == "#M1000" and order.is_manual
+    assert response.redirect_chain[-1][0] == reverse("admin:orders_order_change", args=[order.pk])
+    assert "Ruční objednávka #M1000 vytvořena." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_without_the_add_permission_get_no_admin_form(staff_user: Any) -> None:
+    client = Client()
+    client.force_login(staff_user)
+
+    assert client.get(reverse("admin:orders_order_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_sync_action_refuses_a_manual_order_by_name(admin_client_: Client) -> None:
+    manual = OrderFactory(order_number="#M1000", shopify_id=None)
+
+    response = admin_client_.post(
+        reverse("admin:orders_order_changelist"),
+        {"action": "sync_from_shopify", "_selected_action": [manual.pk]},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "#M1000: Objednávka #M1000 nepochází ze Shopify (je zadaná ručně)" in page
+    assert "Synchronizace zařazena: 0." in page
 
 
 @pytest.mark.django_db

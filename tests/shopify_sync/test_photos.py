@@ -9,8 +9,6 @@ from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 
 from orders.models import Image, Order
-from shopify_sync.errors import PhotoDownloadError
-from shopify_sync.imaging import inspect_photo
 from shopify_sync.services import order_photos_download
 from tests.factories import ImageFactory, LineItemFactory, OrderFactory
 from tests.fakes.photos import PHOTOS, FakePhotoHost
@@ -118,14 +116,6 @@ def test_cmyk_and_palette_photos_are_accepted(photo_host: FakePhotoHost) -> None
     order = order_with_photos(photo_host, "/photos/coffee-cmyk.jpg", "/photos/chelsea-palette.png")
 
     assert order_photos_download(order_id=order.pk) == "done"
-
-
-def test_inspect_refuses_a_format_we_do_not_take(tmp_path: Any) -> None:
-    path = tmp_path / "x.bmp"
-    PILImage.new("RGB", (10, 10)).save(path, "BMP")
-
-    with pytest.raises(PhotoDownloadError, match="BMP není podporovaný"):
-        inspect_photo(path, max_pixels=10**8)
 
 
 @pytest.mark.parametrize("value", ["file:///etc/passwd", "gopher://internal/x", "nahráno"])

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Order, OrderEvent, order_number_normalize
-from .signals import order_changed
+from ..models import Order, OrderEvent, order_number_normalize
+from ..signals import order_changed
 
 
 @dataclass(frozen=True)

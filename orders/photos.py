@@ -1,19 +1,23 @@
-"""Checking that a downloaded file is a usable photo, and making its preview.
+"""Checking that a file is a usable photo, and making its preview.
 
+One check for every way a photo arrives: downloaded from wherever Shopify's upload app
+put it (shopify_sync) or uploaded by staff with a manual order (orders.services.manual).
 No Django here: works on files and Pillow only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import PhotoDownloadError
+from .errors import PhotoRejected
 
 # Phones send HEIC; Pillow reads it once pillow-heif has registered its opener.
 pillow_heif.register_heif_opener()
@@ -35,10 +39,24 @@ class PhotoInfo:
     height: int
 
 
+def write_capped(chunks: Iterable[bytes], dest: Path, *, limit: int) -> tuple[int, str]:
+    """Write `chunks` to `dest`, refusing a file of more than `limit` bytes as soon as it
+    grows past it (never held whole in memory). Returns the size and the SHA-256 (hex)."""
+    digest, size = hashlib.sha256(), 0
+    with dest.open("wb") as out:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise PhotoRejected(too_large(limit))
+            digest.update(chunk)
+            out.write(chunk)
+    return size, digest.hexdigest()
+
+
 def inspect_photo(path: Path, *, max_pixels: int) -> PhotoInfo:
     """Decode the whole file to prove it is a complete image of an accepted format.
 
-    Raises PhotoDownloadError (in Czech, for staff) for a non-image, an unsupported
+    Raises PhotoRejected (in Czech, for staff) for a non-image, an unsupported
     format, a truncated file, or more than `max_pixels` pixels (a decompression bomb:
     a few kilobytes that would decode to gigabytes).
     """
@@ -50,26 +68,29 @@ def inspect_photo(path: Path, *, max_pixels: int) -> PhotoInfo:
                 info = _check_header(image, max_pixels)
                 image.load()
     except Image.DecompressionBombError as exc:
-        raise PhotoDownloadError(_too_many_pixels(max_pixels)) from exc
+        raise PhotoRejected(_too_many_pixels(max_pixels)) from exc
     except UnidentifiedImageError as exc:
-        raise PhotoDownloadError(
-            "Soubor není obrázek (server poslal něco jiného, např. stránku s chybou)."
+        raise PhotoRejected(
+            "Soubor není obrázek (je to něco jiného, např. dokument nebo stránka s chybou)."
         ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise PhotoDownloadError(f"Obrázek je poškozený nebo neúplný ({exc}).") from exc
+        raise PhotoRejected(f"Obrázek je poškozený nebo neúplný ({exc}).") from exc
     return info
 
 
 def _check_header(image: Image.Image, max_pixels: int) -> PhotoInfo:
     if image.format not in FORMATS:
-        raise PhotoDownloadError(
-            f"Formát {image.format} není podporovaný (JPEG, PNG, WebP, GIF, HEIC)."
-        )
+        raise PhotoRejected(f"Formát {image.format} není podporovaný (JPEG, PNG, WebP, GIF, HEIC).")
     width, height = image.size
     if width * height > max_pixels:
-        raise PhotoDownloadError(_too_many_pixels(max_pixels))
+        raise PhotoRejected(_too_many_pixels(max_pixels))
     content_type, extension = FORMATS[image.format]
     return PhotoInfo(content_type, extension, width, height)
+
+
+def too_large(limit: int) -> str:
+    """Why a file over `limit` bytes (PHOTO_MAX_BYTES) is refused."""
+    return f"Fotka je větší než povolených {limit / 2**20:g} MB."
 
 
 def _too_many_pixels(max_pixels: int) -> str:
