@@ -36,6 +36,12 @@
     if (xhr.status === 503 && xhr.getResponseHeader("HX-Retarget")) {
       event.detail.shouldSwap = true;
     }
+    // 400 (not allowed now) and 422 (invalid settings) answers are the card or book panel
+    // again, with the Czech reason in place: show them.
+    if (xhr.status === 400 || xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
   });
 
   document.addEventListener("htmx:oobAfterSwap", function (event) {
