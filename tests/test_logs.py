@@ -105,13 +105,14 @@ def test_a_worker_logs_json_also_for_a_task_that_fails(
     try:
         with process([*command, "-n", "logs@%h"], env=json_env, folder=tmp_path, name="w") as w:
             wait_for(lambda: " ready." in text(w.stderr), "the worker to be ready")
-            app.send_task("processing.tasks.processing_recover", kwargs={"unexpected": 1})
-            wait_for(lambda: "raised unexpected" in text(w.stderr), "the task to fail")
+            sent = app.send_task("processing.tasks.processing_recover", kwargs={"unexpected": 1})
+            wait_for(lambda: f"{sent.id}] raised unexpected" in text(w.stderr), "the task to fail")
     finally:
         app.control.purge()
 
     records = json_lines(w.stderr)
-    failed = next(r for r in records if "raised unexpected" in r["message"])
+    # This task's line: messages other tests left unacknowledged may fail here too.
+    failed = next(r for r in records if f"{sent.id}] raised unexpected" in r["message"])
     assert failed["level"] == "ERROR"
     assert "TypeError" in failed["exception"]
     assert "[tasks]" in text(w.stdout)  # the banner
