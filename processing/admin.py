@@ -14,6 +14,7 @@ from orders.admin import BadgeCss
 
 from . import services
 from .errors import ProcessingError
+from .kinds import kind_of
 from .models import BookVersion, ColoringVersion, SvgVersion
 
 VERSION_TIMES = ("created_at", "started_at", "completed_at", "updated_at")
@@ -27,7 +28,7 @@ class VersionAdmin(admin.ModelAdmin):
     raw_id_fields: ClassVar[tuple[str, ...]] = ("image",)
     date_hierarchy = "created_at"
     list_per_page = 100
-    actions = ("retry", "select")
+    actions: tuple[str, ...] = ("retry", "select")
     Media = BadgeCss
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -48,9 +49,10 @@ class VersionAdmin(admin.ModelAdmin):
     def _each(self, request: HttpRequest, queryset: QuerySet, service: Any, done: str) -> None:
         """Call `service` for each version; report successes and each refusal (in Czech)."""
         actor, count = f"user:{request.user.get_username()}", 0
-        for version in queryset.select_related("image__line_item__order"):
+        for version in queryset.select_related(*self.list_select_related):
+            parent = getattr(version, kind_of(version).parent)  # a photo, or a book's line item
             try:
-                service(image=version.image, version=version, actor=actor)
+                service(image=parent, version=version, actor=actor)
                 count += 1
             except ProcessingError as exc:
                 self.message_user(request, f"{version}: {exc.message}", messages.WARNING)
@@ -141,8 +143,8 @@ class SvgVersionAdmin(VersionAdmin):
 
 
 @admin.register(BookVersion)
-class BookVersionAdmin(admin.ModelAdmin):
-    """A line item's books (PDF): built by workers, so read-only; retried by an action."""
+class BookVersionAdmin(VersionAdmin):
+    """A line item's books (PDF); retried by the same action, never selected."""
 
     list_display = (
         "__str__",
@@ -173,29 +175,7 @@ class BookVersionAdmin(admin.ModelAdmin):
         *VERSION_TIMES,
     )
     actions = ("retry",)
-    Media = BadgeCss
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    @admin.action(description="Zopakovat (verze ve stavu Chyba)")
-    def retry(self, request: HttpRequest, queryset: QuerySet[BookVersion]) -> None:
-        actor, count = f"user:{request.user.get_username()}", 0
-        for book in queryset.select_related("line_item__order"):
-            try:
-                services.version_retry(image=book.line_item, version=book, actor=actor)
-                count += 1
-            except ProcessingError as exc:
-                self.message_user(request, f"{book}: {exc.message}", messages.WARNING)
-        self.message_user(request, f"Znovu zařazeno do fronty: {count}.")
 
     @admin.display(description="Objednávka", ordering="line_item__order__order_number")
-    def order_number(self, obj: BookVersion) -> str:
+    def order_number(self, obj: BookVersion) -> str:  # type: ignore[override]
         return obj.line_item.order.order_number
-
-    @admin.display(description="Stav", ordering="status")
-    def status_badge(self, obj: BookVersion) -> SafeString:
-        return version_status_badge(obj.status, obj.get_status_display())

@@ -73,3 +73,25 @@ def test_the_recovery_sweep_is_scheduled_every_minute(settings: Any) -> None:
 
     assert entry["schedule"] == 60.0
     assert entry["task"] in app.tasks
+
+
+def test_a_failed_book_is_retried_from_its_admin_and_listed_with_its_order(
+    admin_client_: Client,
+) -> None:
+    from processing.models import BookVersion
+    from tests.processing.test_books import book_line_item
+
+    line_item = book_line_item(1)
+    book = BookVersion.objects.create(
+        line_item=line_item, version=1, layout="gallery", status="error", backend="local"
+    )
+    changelist = reverse("admin:processing_bookversion_changelist")
+
+    listing = admin_client_.get(changelist).content.decode()
+    response = admin_client_.post(
+        changelist, {"action": "retry", "_selected_action": [book.pk]}, follow=True
+    )
+
+    assert line_item.order.order_number in listing
+    assert "Znovu zařazeno do fronty: 1." in response.content.decode()
+    assert BookVersion.objects.get(pk=book.pk).status == "queued"
