@@ -18,8 +18,8 @@ from processing.books import line_item_books
 from processing.models import BookVersion
 from processing.services import book_generate, order_book_generate
 
-from . import selectors
 from .auth import actor
+from .images import order_generate
 from .params import MAX_ID, OrderNumber
 from .schemas import BookOptionsIn, BookVersionOut, GenerateOut, responses
 
@@ -51,11 +51,8 @@ def order_generate_pdf(
 ) -> dict[str, object]:
     """400 when no line item can have a book (what is missing is named) or one needs
     `confirm_incomplete`; a book already in progress counts as queued."""
-    order = selectors.order_get(number=order_number)
-    books = order_book_generate(
-        order=order, actor=actor(request), confirm_incomplete=_confirmed(body)
-    )
-    return {"queued": len(books), "message": f"Zařazeno knih: {len(books)}."}
+    options = {"confirm_incomplete": _confirmed(body)}
+    return order_generate(request, order_number, order_book_generate, options, "knih")
 
 
 @router.post(

@@ -45,7 +45,7 @@ def _options(body: Schema | None, schema: type[Schema]) -> dict[str, Any]:
     return (body or schema()).model_dump()
 
 
-def _order_generate(
+def order_generate(
     request: HttpRequest, number: str, generate: Callable[..., list], options: dict, what: str
 ) -> dict[str, object]:
     order = selectors.order_get(number=number)
@@ -64,7 +64,7 @@ def order_generate_coloring(
     """One new version for each downloaded photo with neither a completed nor an
     in-progress colouring; 400 when there is none."""
     options = _options(body, ColoringSettingsIn)
-    return _order_generate(request, order_number, order_coloring_generate, options, "omalovánek")
+    return order_generate(request, order_number, order_coloring_generate, options, "omalovánek")
 
 
 @router.post(
@@ -101,7 +101,7 @@ def order_generate_svg(
     """One new SVG for each photo with a usable colouring and no completed or
     in-progress SVG; 400 when there is none."""
     options = _options(body, SvgSettingsIn)
-    return _order_generate(request, order_number, order_svg_generate, options, "SVG")
+    return order_generate(request, order_number, order_svg_generate, options, "SVG")
 
 
 @router.post(
