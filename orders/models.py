@@ -55,6 +55,14 @@ class OrderQuerySet(models.QuerySet["Order"]):
         return self.filter(order_number__in=[f"#{key}", key])
 
 
+class FulfilmentStatus(models.TextChoices):
+    """Where telling Shopify that the order shipped stands (blank: nothing to tell)."""
+
+    PENDING = "pending", "Čeká na odeslání do Shopify"
+    DONE = "done", "Shopify informován"
+    ERROR = "error", "Chyba oznámení Shopify"
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Čeká na zpracování"
@@ -62,6 +70,11 @@ class Order(models.Model):
         PROCESSING = "processing", "Zpracování…"
         READY_FOR_REVIEW = "ready_for_review", "Ke kontrole"
         ERROR = "error", "Chyba"
+        # After review, each a staff step (orders.lifecycle).
+        APPROVED = "approved", "Schváleno"
+        PRINTED = "printed", "Vytištěno"
+        SENT = "sent", "Odesláno"
+        CANCELLED = "cancelled", "Zrušeno"
 
     shopify_id = models.BigIntegerField("Shopify ID", unique=True, null=True, blank=True)
     order_number = models.CharField("číslo", max_length=32, unique=True)
@@ -76,6 +89,16 @@ class Order(models.Model):
     shopify_updated_at = models.DateTimeField("změněno ve Shopify", null=True, blank=True)
     imported_at = models.DateTimeField("importováno", auto_now_add=True)
     updated_at = models.DateTimeField("změněno", auto_now=True)
+    cancelled_at = models.DateTimeField("zrušeno", null=True, blank=True)
+    # A change Shopify made after approval, not applied until staff decide (orders.lifecycle).
+    pending_change = models.JSONField("čekající změna ze Shopify", null=True, blank=True)
+    tracking_number = models.CharField("číslo zásilky", max_length=100, blank=True)
+    carrier = models.CharField("dopravce", max_length=100, blank=True)
+    fulfilment_status = models.CharField(
+        "oznámení Shopify", max_length=16, choices=FulfilmentStatus.choices, blank=True
+    )
+    fulfilment_error = models.TextField("chyba oznámení Shopify", blank=True)
+    shopify_fulfillment_id = models.CharField("Shopify fulfillment", max_length=100, blank=True)
 
     objects = OrderQuerySet.as_manager()
 
@@ -83,6 +106,11 @@ class Order(models.Model):
         verbose_name = "objednávka"
         verbose_name_plural = "objednávky"
         ordering = ["-created_at", "-pk"]
+        # The two roles (fotomalovanky.permissions): groups get them in a data migration.
+        permissions = [
+            ("operate_orders", "Může zpracovávat a schvalovat objednávky"),
+            ("print_orders", "Může tisknout schválené objednávky"),
+        ]
         indexes = [
             # The order list sorts newest first, optionally filtered by status.
             models.Index(fields=["-created_at"], name="order_created_idx"),

@@ -6,6 +6,10 @@ inside it), from web and worker processes alike. The interface layer
 
 Arguments: `order_id` (int), `order_number` (URL form, without "#"), `created` (bool:
 the order is new, so lists must show a new row).
+
+`order_transitioned` is sent, also after commit, when an order's status changed:
+`order_id`, `from_status`, `to_status`, `actor`. Apps that act on a lifecycle step
+(telling Shopify an order shipped, stopping work of a cancelled order) listen to it.
 """
 
 from __future__ import annotations
@@ -13,3 +17,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 order_changed = Signal()
+order_transitioned = Signal()

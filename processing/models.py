@@ -100,6 +100,28 @@ DEFAULT_SHAPE_STACKING = ShapeStacking.STACKED
 DEFAULT_GROUP_BY = GroupBy.COLOR
 
 
+class Verdict(models.TextChoices):
+    """Staff's judgement of a colouring page in the review workspace (blank: not judged)."""
+
+    APPROVED = "approved", "Schváleno"
+    REJECTED = "rejected", "Zamítnuto"
+
+
+class RejectReason(models.TextChoices):
+    """Why a page was rejected: what automatic checks cannot see."""
+
+    FACE_LIKENESS = "face_likeness", "Obličej nepodobný"
+    WRONG_SUBJECT_COUNT = "wrong_subject_count", "Špatný počet postav"
+    ANATOMY = "anatomy", "Chybná anatomie"
+    MISSING_SUBJECT_OR_OBJECT = "missing_subject_or_object", "Chybí postava nebo předmět"
+    COMPOSITION = "composition", "Kompozice"
+    CROP = "crop", "Ořez"
+    SOLID_FILL = "solid_fill", "Černé plochy"
+    TOO_DETAILED = "too_detailed", "Příliš detailní"
+    TOO_SIMPLE = "too_simple", "Příliš jednoduché"
+    OTHER = "other", "Jiný důvod"
+
+
 class VersionBase(models.Model):
     """What a colouring and an SVG version share: number, status, timing, selection."""
 
@@ -156,6 +178,12 @@ class ColoringVersion(VersionBase):
     runpod_poll_seq = models.PositiveIntegerField("pořadí dotazu", default=0)
     runpod_execution_ms = models.PositiveIntegerField("RunPod výpočet (ms)", null=True, blank=True)
     runpod_delay_ms = models.PositiveIntegerField("RunPod čekání (ms)", null=True, blank=True)
+    verdict = models.CharField("posouzení", max_length=16, choices=Verdict.choices, blank=True)
+    reject_reason = models.CharField(
+        "důvod zamítnutí", max_length=32, choices=RejectReason.choices, blank=True
+    )
+    verdict_by = models.CharField("posoudil(a)", max_length=150, blank=True)
+    verdict_at = models.DateTimeField("posouzeno", null=True, blank=True)
 
     class Meta(VersionBase.Meta):
         verbose_name = "verze omalovánky"

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from fotomalovanky.permissions import Role
 from tests import factories
 from tests.fakes.photos import PROXY_PASSWORD, PROXY_USER, FakePhotoHost
 from tests.fakes.server import running
@@ -149,7 +150,20 @@ def storage_use_bucket(settings: Any, bucket: S3Bucket) -> None:
 
 @pytest.fixture
 def staff_user(db: None) -> User:
-    return factories.UserFactory(is_staff=True, username="pracovnice")
+    """An operator: the staff member who may do everything."""
+    return factories.UserFactory(is_staff=True, username="pracovnice", role=Role.OPERATOR)
+
+
+@pytest.fixture
+def printer_user(db: None) -> User:
+    return factories.UserFactory(is_staff=True, username="tiskar", role=Role.PRINTER)
+
+
+@pytest.fixture
+def printer_client(printer_user: User) -> Client:
+    client = Client()
+    client.force_login(printer_user)
+    return client
 
 
 @pytest.fixture

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import factory
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from fotomalovanky.permissions import ROLE_GROUPS, Role
 from orders.models import Image, LineItem, Order
 from processing.models import ColoringVersion, SvgVersion
 
@@ -15,10 +16,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("heslo-123")
     is_active = True
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: Role | None, **kwargs: object) -> None:
+        """`UserFactory(role=Role.PRINTER)`: the user joins that role's group."""
+        if create and extracted is not None:
+            self.groups.add(Group.objects.get(name=ROLE_GROUPS[extracted]))
 
 
 class OrderFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Order, OrderEvent, order_number_normalize
-from ..signals import order_changed
+from ..signals import order_changed, order_transitioned
 
 
 @dataclass(frozen=True)
@@ -91,4 +91,15 @@ def order_status_set(
         note=message,
     )
     order_changed_notify(order_id=order_id, order_number=number)
+    if previous != status:
+        transaction.on_commit(
+            lambda: order_transitioned.send_robust(
+                sender=Order,
+                order_id=order_id,
+                from_status=previous,
+                to_status=status,
+                actor=actor,
+            ),
+            robust=True,
+        )
     return True

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from fotomalovanky.permissions import ROLE_GROUPS, Role
 from orders.models import Image
 from orders.photos import make_preview
 from tests.factories import ImageFactory
@@ -71,7 +72,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def staff(transactional_db: None) -> User:
-    return User.objects.create_user(username="pracovnice", password=PASSWORD, is_staff=True)
+    """An operator (the role that may do everything), logged in by `log_in`."""
+    user = User.objects.create_user(username="pracovnice", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=ROLE_GROUPS[Role.OPERATOR]))
+    return user
 
 
 @pytest.fixture

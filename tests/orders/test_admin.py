@@ -162,9 +162,9 @@ def test_the_admin_form_creates_the_order_through_the_same_service(
 
 
 @pytest.mark.django_db
-def test_staff_without_the_add_permission_get_no_admin_form(staff_user: Any) -> None:
+def test_staff_without_the_add_permission_get_no_admin_form(printer_user: Any) -> None:
     client = Client()
-    client.force_login(staff_user)
+    client.force_login(printer_user)
 
     assert client.get(reverse("admin:orders_order_add")).status_code == 403
 
