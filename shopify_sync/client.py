@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,20 @@ from gql.transport.exceptions import (
 )
 from gql.transport.requests import RequestsHTTPTransport
 
-from .errors import ShopifyError, ShopifyNotFoundError, ShopifyPermanentError, ShopifyTransientError
+from .errors import (
+    ShopifyAuthError,
+    ShopifyError,
+    ShopifyNotFoundError,
+    ShopifyPermanentError,
+    ShopifyTransientError,
+    ShopifyUserError,
+)
 from .schemas import (
+    FulfillmentOrderData,
     LineItemData,
     OrderData,
     OrdersPage,
+    fulfillment_order_from_graphql,
     line_item_from_graphql,
     order_from_graphql,
 )
@@ -39,6 +48,8 @@ from .schemas import (
 QUERIES = Path(__file__).resolve().parent / "queries"
 LIST_RECENT_ORDERS = gql((QUERIES / "list_recent_orders.graphql").read_text())
 GET_ORDER_DETAILS = gql((QUERIES / "get_order_details.graphql").read_text())
+GET_FULFILLMENT_ORDERS = gql((QUERIES / "get_fulfillment_orders.graphql").read_text())
+CREATE_FULFILLMENT = gql((QUERIES / "create_fulfillment.graphql").read_text())
 PAGE_SIZE_MAX = 250  # Shopify's limit for `first`
 
 
@@ -126,6 +137,50 @@ class ShopifyClient:
                 return order_from_graphql(node, tuple(items))
             variables["lineItemsAfter"] = connection["pageInfo"]["endCursor"]
 
+    # Reference: https://shopify.dev/docs/api/admin-graphql/2025-01/objects/FulfillmentOrder
+    def fulfillment_orders_get(self, shopify_id: int) -> tuple[FulfillmentOrderData, ...]:
+        """The order's fulfillment orders that the token's scopes let us see.
+
+        Raises ShopifyNotFoundError when Shopify has no such order.
+        """
+        variables = {"id": f"gid://shopify/Order/{shopify_id}"}
+        node = self._execute(GET_FULFILLMENT_ORDERS, variables, "GetFulfillmentOrders")["order"]
+        if node is None:
+            raise ShopifyNotFoundError(f"Shopify has no order with id {shopify_id}.")
+        nodes = node["fulfillmentOrders"]["nodes"]
+        return tuple(fulfillment_order_from_graphql(fo) for fo in nodes)
+
+    # Reference: https://shopify.dev/docs/api/admin-graphql/2025-01/mutations/fulfillmentCreateV2
+    def fulfillment_create(
+        self,
+        *,
+        fulfillment_orders: Sequence[FulfillmentOrderData],
+        tracking_number: str = "",
+        carrier: str = "",
+        notify_customer: bool = True,
+    ) -> str:
+        """Fulfil what remains of `fulfillment_orders` (one location); the fulfillment's GID.
+
+        Sent once, without the retries of `_execute`: after a timeout or a dropped
+        connection we cannot know whether Shopify created the fulfilment, so the caller
+        reads the fulfillment orders again before trying anew. Raises ShopifyUserError
+        with Shopify's messages when it refuses (userErrors).
+        """
+        variables = {
+            "fulfillment": fulfillment_input(
+                fulfillment_orders, tracking_number, carrier, notify_customer
+            )
+        }
+        payload = self._execute_once(CREATE_FULFILLMENT, variables, "CreateFulfillment")[
+            "fulfillmentCreateV2"
+        ]
+        errors = tuple(str(e.get("message") or e) for e in payload.get("userErrors") or [])
+        if errors:
+            raise ShopifyUserError(errors)
+        if not (payload.get("fulfillment") or {}).get("id"):
+            raise ShopifyPermanentError("Shopify answered without the new fulfillment's id.")
+        return str(payload["fulfillment"]["id"])
+
     def _execute(
         self, document: GraphQLRequest, variables: Mapping[str, Any], operation: str
     ) -> dict[str, Any]:
@@ -168,10 +223,39 @@ class ShopifyClient:
         return ShopifyTransientError(f"Shopify is unreachable at {self.url}: {exc}")
 
 
+def fulfillment_input(
+    fulfillment_orders: Sequence[FulfillmentOrderData],
+    tracking_number: str,
+    carrier: str,
+    notify_customer: bool,
+) -> dict[str, Any]:
+    """FulfillmentV2Input: every line with its remaining quantity, tracking when known."""
+    groups = []
+    for fo in fulfillment_orders:
+        group: dict[str, Any] = {"fulfillmentOrderId": fo.id}
+        if not fo.lines_truncated:  # else Shopify fulfils every line of it (none listed)
+            group["fulfillmentOrderLineItems"] = [
+                {"id": line.id, "quantity": line.remaining_quantity}
+                for line in fo.lines
+                if line.remaining_quantity > 0
+            ]
+        groups.append(group)
+    data: dict[str, Any] = {
+        "notifyCustomer": notify_customer,
+        "lineItemsByFulfillmentOrder": groups,
+    }
+    tracking = {
+        key: value for key, value in (("number", tracking_number), ("company", carrier)) if value
+    }
+    if tracking:
+        data["trackingInfo"] = tracking
+    return data
+
+
 def http_error(code: int | None, headers: Mapping[str, str], url: str) -> ShopifyError:
     """Classify an HTTP error status from Shopify."""
     if code in (401, 403):
-        return ShopifyPermanentError(
+        return ShopifyAuthError(
             f"Shopify refused the access token (HTTP {code}): check SHOPIFY_ACCESS_TOKEN "
             "and that the app has the read_orders scope."
         )

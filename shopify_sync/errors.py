@@ -26,6 +26,21 @@ class ShopifyNotFoundError(ShopifyPermanentError):
     """The order does not exist in the shop (or the token cannot see it)."""
 
 
+class ShopifyAuthError(ShopifyPermanentError):
+    """Shopify refused the access token (HTTP 401/403): only a fixed token or scope helps."""
+
+
+class ShopifyUserError(ShopifyPermanentError):
+    """A mutation's `userErrors`: Shopify understood the request and refused it.
+
+    `messages` are Shopify's own sentences, shown to staff as they are.
+    """
+
+    def __init__(self, messages: tuple[str, ...]) -> None:
+        super().__init__("Shopify refused the mutation: " + "; ".join(messages))
+        self.messages = messages
+
+
 class WebhookError(ShopifyError):
     """A webhook delivery that we refuse; `status` is the HTTP answer to give."""
 

@@ -85,6 +85,31 @@ class OrdersPage:
     end_cursor: str | None
 
 
+@dataclass(frozen=True)
+class FulfillmentOrderLine:
+    id: str  # gid://shopify/FulfillmentOrderLineItem/…
+    remaining_quantity: int
+
+
+@dataclass(frozen=True)
+class FulfillmentOrderData:
+    """One of an order's fulfillment orders: the items one location is to ship."""
+
+    id: str  # gid://shopify/FulfillmentOrder/…
+    status: str  # FulfillmentOrderStatus: OPEN, IN_PROGRESS, CLOSED, ON_HOLD, …
+    location_id: str
+    lines: tuple[FulfillmentOrderLine, ...]
+    # More line items than the query fetched: fulfil it whole (no line list).
+    lines_truncated: bool
+
+    @property
+    def is_open(self) -> bool:
+        """Shopify accepts a fulfilment for it, and something is left to ship."""
+        return self.status in ("OPEN", "IN_PROGRESS") and (
+            self.lines_truncated or any(line.remaining_quantity > 0 for line in self.lines)
+        )
+
+
 def clean_attributes(pairs: Iterable[tuple[Any, Any]]) -> tuple[tuple[str, str], ...]:
     cleaned = []
     for key, value in pairs:
@@ -149,6 +174,21 @@ def order_from_graphql(
         customer_name=full_name(customer.get("firstName"), customer.get("lastName")),
         shipping_method=(node.get("shippingLine") or {}).get("title") or "",
         line_items=line_items,
+    )
+
+
+def fulfillment_order_from_graphql(node: Mapping[str, Any]) -> FulfillmentOrderData:
+    location = (node.get("assignedLocation") or {}).get("location") or {}
+    line_items = node.get("lineItems") or {}
+    return FulfillmentOrderData(
+        id=node["id"],
+        status=node["status"],
+        location_id=location.get("id") or "",
+        lines=tuple(
+            FulfillmentOrderLine(id=line["id"], remaining_quantity=int(line["remainingQuantity"]))
+            for line in line_items.get("nodes") or []
+        ),
+        lines_truncated=bool((line_items.get("pageInfo") or {}).get("hasNextPage")),
     )
 
 

@@ -1,10 +1,17 @@
 """A fake Shopify: the Admin GraphQL endpoint and a webhook sender.
 
-The GraphQL fake dispatches on `operationName` (ListRecentOrders, GetOrderDetails),
-requires X-Shopify-Access-Token, paginates orders and line items with cursors, and
-plays a script of failures: `fail(Reply(...))` answers the next request with that
-reply (429 with Retry-After, 5xx, slow answers, dropped connections), `throttle()`
-answers with the GraphQL THROTTLED error.
+The GraphQL fake dispatches on `operationName` (ListRecentOrders, GetOrderDetails,
+GetFulfillmentOrders, CreateFulfillment), requires X-Shopify-Access-Token, paginates
+orders and line items with cursors, and plays a script of failures: `fail(Reply(...))`
+answers the next request with that reply (429 with Retry-After, 5xx, slow answers,
+dropped connections), `throttle()` answers with the GraphQL THROTTLED error; with
+`operation=` either waits for the next request of that operation.
+
+Fulfilments: `add_fulfillment_orders(order_gid, ...)` gives an order its fulfillment
+orders; CreateFulfillment checks its input as Shopify does (open fulfillment orders of
+one location, quantities within what remains), closes what it fulfilled, and records
+its `fulfillment` variable in `fulfillments`; `reject_fulfillment(message)` answers the
+next one with userErrors.
 """
 
 from __future__ import annotations
@@ -73,11 +80,33 @@ def line_item_node(
     }
 
 
+def fulfillment_order_node(
+    number: int,
+    lines: list[tuple[int, int]],
+    *,
+    status: str = "OPEN",
+    location: int = 1,
+) -> dict[str, Any]:
+    """A fulfillment order: `lines` are (fulfillment order line item number, remaining)."""
+    return {
+        "id": f"gid://shopify/FulfillmentOrder/{number}",
+        "status": status,
+        "assignedLocation": {"location": {"id": f"gid://shopify/Location/{location}"}},
+        "lineItems": [
+            {"id": f"gid://shopify/FulfillmentOrderLineItem/{line}", "remainingQuantity": left}
+            for line, left in lines
+        ],
+    }
+
+
 class FakeShopify(FakeServer):
     def __init__(self) -> None:
         super().__init__()
         self.orders: dict[str, dict[str, Any]] = {}  # by GID
         self.script: deque[Reply | str] = deque()
+        self.operation_script: dict[str, deque[Reply | str]] = {}
+        self.fulfillment_orders: dict[str, list[dict[str, Any]]] = {}  # by order GID
+        self.fulfillments: list[dict[str, Any]] = []  # CreateFulfillment's accepted input
 
     # --- arranging ---
 
@@ -85,11 +114,25 @@ class FakeShopify(FakeServer):
         self.orders[node["id"]] = copy.deepcopy(node)
         return self.orders[node["id"]]
 
-    def fail(self, *replies: Reply) -> None:
-        self.script.extend(replies)
+    def fail(self, *replies: Reply, operation: str | None = None) -> None:
+        self._script_for(operation).extend(replies)
 
-    def throttle(self, times: int = 1) -> None:
-        self.script.extend(["THROTTLED"] * times)
+    def throttle(self, times: int = 1, operation: str | None = None) -> None:
+        self._script_for(operation).extend(["THROTTLED"] * times)
+
+    def add_fulfillment_orders(self, order_gid: str, *nodes: dict[str, Any]) -> None:
+        self.fulfillment_orders.setdefault(order_gid, []).extend(copy.deepcopy(nodes))
+
+    def reject_fulfillment(self, *messages: str) -> None:
+        payload = {"fulfillment": None, "userErrors": [_user_error(m) for m in messages]}
+        self._script_for("CreateFulfillment").append(
+            _json({"data": {"fulfillmentCreateV2": payload}})
+        )
+
+    def _script_for(self, operation: str | None) -> deque[Reply | str]:
+        if operation is None:
+            return self.script
+        return self.operation_script.setdefault(operation, deque())
 
     @property
     def operations(self) -> list[str]:
@@ -105,16 +148,58 @@ class FakeShopify(FakeServer):
                 {"errors": INVALID_TOKEN},
                 401,
             )
-        if self.script:
-            scripted = self.script.popleft()
-            return _throttled() if scripted == "THROTTLED" else scripted  # type: ignore[return-value]
         body = json.loads(request.body)
+        operation = body.get("operationName")
+        script = self.script or self.operation_script.get(operation)
+        if script:
+            scripted = script.popleft()
+            return _throttled() if scripted == "THROTTLED" else scripted  # type: ignore[return-value]
         variables = body.get("variables") or {}
-        if body.get("operationName") == "ListRecentOrders":
+        if operation == "ListRecentOrders":
             return _json({"data": {"orders": self._list(variables)}})
-        if body.get("operationName") == "GetOrderDetails":
+        if operation == "GetOrderDetails":
             return _json({"data": {"order": self._details(variables)}})
+        if operation == "GetFulfillmentOrders":
+            return _json({"data": {"order": self._fulfillment_orders(variables["id"])}})
+        if operation == "CreateFulfillment":
+            return _json({"data": {"fulfillmentCreateV2": self._fulfil(variables["fulfillment"])}})
         return _json({"errors": [{"message": "Unknown operation"}]})
+
+    def _fulfillment_orders(self, order_gid: str) -> dict[str, Any] | None:
+        if order_gid not in self.orders and order_gid not in self.fulfillment_orders:
+            return None
+        nodes = [
+            {
+                **fo,
+                "lineItems": {
+                    "pageInfo": {"hasNextPage": len(fo["lineItems"]) > 50},
+                    "nodes": fo["lineItems"][:50],
+                },
+            }
+            for fo in self.fulfillment_orders.get(order_gid, [])[:10]
+        ]
+        return {"id": order_gid, "fulfillmentOrders": {"nodes": nodes}}
+
+    def _fulfil(self, fulfillment: dict[str, Any]) -> dict[str, Any]:
+        """fulfillmentCreateV2 as Shopify answers it, with its userErrors' wording."""
+        known = {fo["id"]: fo for fos in self.fulfillment_orders.values() for fo in fos}
+        groups = fulfillment["lineItemsByFulfillmentOrder"]
+        targets = [known.get(group["fulfillmentOrderId"]) for group in groups]
+        if None in targets:
+            return _refused("Fulfillment order does not exist.")
+        if any(fo["status"] not in ("OPEN", "IN_PROGRESS") for fo in targets):  # type: ignore[index]
+            return _refused("Fulfillment order is not in an open state.")
+        if len({fo["assignedLocation"]["location"]["id"] for fo in targets}) > 1:  # type: ignore[index]
+            return _refused("Fulfillment orders must belong to the same location.")
+        before = copy.deepcopy(self.fulfillment_orders)
+        for group, fo in zip(groups, targets, strict=True):
+            error = _take(fo, group.get("fulfillmentOrderLineItems"))  # type: ignore[arg-type]
+            if error:
+                self.fulfillment_orders = before  # all or nothing, as in Shopify
+                return _refused(error)
+        self.fulfillments.append(copy.deepcopy(fulfillment))
+        gid = f"gid://shopify/Fulfillment/{len(self.fulfillments)}"
+        return {"fulfillment": {"id": gid, "status": "SUCCESS"}, "userErrors": []}
 
     def _list(self, variables: dict[str, Any]) -> dict[str, Any]:
         nodes = sorted(self.orders.values(), key=lambda n: n["createdAt"], reverse=True)
@@ -141,6 +226,33 @@ class FakeShopify(FakeServer):
             "edges": [{"node": item} for item in page],
         }
         return details
+
+
+def _take(fo: dict[str, Any], lines: list[dict[str, Any]] | None) -> str | None:
+    """Fulfil `lines` of `fo` (all of it when None); Shopify's error, or None."""
+    remaining = {line["id"]: line for line in fo["lineItems"]}
+    wanted = (
+        lines
+        if lines is not None
+        else [{"id": i, "quantity": line["remainingQuantity"]} for i, line in remaining.items()]
+    )
+    for item in wanted:
+        line = remaining.get(item["id"])
+        if line is None or not 0 < item["quantity"] <= line["remainingQuantity"]:
+            return "Invalid fulfillment order line item quantity requested."
+    for item in wanted:
+        remaining[item["id"]]["remainingQuantity"] -= item["quantity"]
+    if all(line["remainingQuantity"] == 0 for line in fo["lineItems"]):
+        fo["status"] = "CLOSED"
+    return None
+
+
+def _user_error(message: str) -> dict[str, Any]:
+    return {"field": ["fulfillment"], "message": message}
+
+
+def _refused(message: str) -> dict[str, Any]:
+    return {"fulfillment": None, "userErrors": [_user_error(message)]}
 
 
 def _summary(node: dict[str, Any]) -> dict[str, Any]:

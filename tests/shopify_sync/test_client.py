@@ -33,7 +33,13 @@ def client_for(shop: FakeShopify, *, token: str = TOKEN, **options: object) -> S
 def test_queries_are_valid_against_shopifys_schema() -> None:
     schema = build_schema(SCHEMA.read_text(), assume_valid=True)
 
-    for name in ("list_recent_orders.graphql", "get_order_details.graphql"):
+    names = (
+        "list_recent_orders.graphql",
+        "get_order_details.graphql",
+        "get_fulfillment_orders.graphql",
+        "create_fulfillment.graphql",
+    )
+    for name in names:
         assert validate(schema, parse((QUERIES / name).read_text())) == [], name
 
 
