@@ -356,6 +356,9 @@ SHOPIFY_RETRY_BASE_DELAY = env.float("SHOPIFY_RETRY_BASE_DELAY", default=1.0)
 SHOPIFY_WEBHOOK_MAX_BYTES = env.int("SHOPIFY_WEBHOOK_MAX_BYTES", default=2 * 1024 * 1024)
 # Stored webhook deliveries not processed after this many seconds are picked up by the sweep.
 SHOPIFY_WEBHOOK_SWEEP_AFTER = env.int("SHOPIFY_WEBHOOK_SWEEP_AFTER", default=60)
+# Marking a Shopify order sent creates its fulfilment in Shopify (with the tracking number),
+# which e-mails the customer. Needs the fulfillment-order scopes (README, "Shopify").
+SHOPIFY_FULFILL_ON_SENT = env.bool("SHOPIFY_FULFILL_ON_SENT", default=False)
 
 # --- Photo download ---
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=50 * 1024 * 1024)

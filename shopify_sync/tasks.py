@@ -79,3 +79,8 @@ def order_photos_download(self: Any, order_id: int) -> str:
 @shared_task(**DATABASE_RETRY)
 def shopify_sweep(self: Any) -> str:
     return str(services.shopify_sweep())
+
+
+@shopify_task
+def order_fulfil(self: Any, order_id: int) -> str:
+    return services.order_fulfil(order_id=order_id)

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from .fetch import FetchCounts, order_sync, order_sync_enqueue, orders_fetch, orders_fetch_enqueue
+from .fulfilment import (
+    fulfilment_request,
+    fulfilment_retry,
+    fulfilment_withdraw,
+    fulfilments_pending_sweep,
+    order_fulfil,
+)
 from .inbox import drain_request, webhook_receive
 from .inbox_work import webhook_process, webhook_replay, webhooks_drain, webhooks_pending_sweep
 from .ingest import IngestResult, order_ingest
@@ -14,7 +21,12 @@ __all__ = [
     "IngestResult",
     "SweepReport",
     "drain_request",
+    "fulfilment_request",
+    "fulfilment_retry",
+    "fulfilment_withdraw",
+    "fulfilments_pending_sweep",
     "images_waiting",
+    "order_fulfil",
     "order_ingest",
     "order_photos_download",
     "order_sync",

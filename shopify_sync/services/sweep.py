@@ -12,6 +12,7 @@ from common.queueing import enqueue
 from orders.models import Order
 from orders.services import order_status_set
 
+from .fulfilment import fulfilments_pending_sweep
 from .inbox_work import webhooks_pending_sweep
 from .photos import DOWNLOAD_STALE_AFTER, images_waiting
 
@@ -23,11 +24,13 @@ class SweepReport:
     webhooks: int = 0
     stuck_downloads: int = 0
     lost_downloads: int = 0
+    fulfilments: int = 0
 
     def __str__(self) -> str:
         return (
             f"webhooks re-queued: {self.webhooks}, stuck downloads resumed: "
-            f"{self.stuck_downloads}, lost downloads queued: {self.lost_downloads}"
+            f"{self.stuck_downloads}, lost downloads queued: {self.lost_downloads}, "
+            f"fulfilments re-queued: {self.fulfilments}"
         )
 
 
@@ -37,9 +40,10 @@ def shopify_sweep() -> SweepReport:
     - deliveries still pending after SHOPIFY_WEBHOOK_SWEEP_AFTER seconds;
     - orders in `downloading` without progress for DOWNLOAD_STALE_AFTER (worker died):
       back to pending, download queued (already downloaded photos are kept);
-    - orders in `pending` whose photos wait and whose download task never arrived.
+    - orders in `pending` whose photos wait and whose download task never arrived;
+    - Shopify fulfilments pending for too long (`fulfilments_pending_sweep`).
     """
-    report = SweepReport(webhooks=webhooks_pending_sweep())
+    report = SweepReport(webhooks=webhooks_pending_sweep(), fulfilments=fulfilments_pending_sweep())
     now = timezone.now()
     stuck = Order.objects.filter(
         status=Order.Status.DOWNLOADING, updated_at__lt=now - DOWNLOAD_STALE_AFTER
