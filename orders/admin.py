@@ -35,6 +35,15 @@ SHOPIFY_ORDER_FIELDS = (
     "shipping_method",
     "created_at",
 )
+# Telling Shopify that the order shipped (shopify_sync.services.fulfilment): read-only,
+# changed by the "mark sent" step and the fulfilment task.
+FULFILMENT_FIELDS = (
+    "tracking_number",
+    "carrier",
+    "fulfilment_status",
+    "fulfilment_error",
+    "shopify_fulfillment_id",
+)
 
 
 class BadgeCss:
@@ -107,10 +116,12 @@ class OrderAdmin(admin.ModelAdmin):
         "status_message",
         "imported_at",
         "updated_at",
+        *FULFILMENT_FIELDS,
     )
     fieldsets = (
         ("Shopify", {"fields": SHOPIFY_ORDER_FIELDS}),
         ("Zpracování", {"fields": ("status", "status_message", "imported_at", "updated_at")}),
+        ("Odeslání", {"fields": FULFILMENT_FIELDS}),
     )
     inlines = (LineItemInline, OrderEventInline)
     actions = (

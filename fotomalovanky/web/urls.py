@@ -12,7 +12,7 @@ from django.urls import path, register_converter
 from orders.models import Image
 from processing.kinds import kinds
 
-from . import actions, book_actions, exports, files, manual, views
+from . import actions, book_actions, exports, files, fulfilment, manual, views
 
 
 class KindConverter:
@@ -57,6 +57,7 @@ urlpatterns = [
         book_actions.line_item_book_generate,
         name="book-generate",
     ),
+    path("orders/<slug:number>/fulfil-retry/", fulfilment.fulfil_retry, name="fulfil-retry"),
     path(image, views.image_card_view, name="image-card"),
     path(image + "coloring/", actions.image_generate_coloring, name="image-coloring"),
     path(image + "svg/", actions.image_generate_svg, name="image-svg"),
