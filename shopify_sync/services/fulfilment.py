@@ -86,7 +86,7 @@ def fulfilment_request(*, order_id: int) -> bool:
 
 
 def fulfilment_withdraw(*, order_id: int) -> None:
-    """ "Sent" was undone: an unsent or failed notice is no longer wanted.
+    """Undoing "sent": a notice not sent yet, or failed, is no longer wanted.
 
     The queued task finds the order no longer sent and does nothing. A fulfilment that
     Shopify already has stays `done`: Shopify has e-mailed the customer.
