@@ -134,6 +134,23 @@ class Order(models.Model):
     def payment_status_label(self) -> str:
         return PAYMENT_STATUS_LABELS.get(self.payment_status, self.payment_status or "—")
 
+    @property
+    def is_held(self) -> bool:
+        """At a staff step (approved, printed, sent) or cancelled: no automatic step moves it."""
+        return self.status in HELD_STATUSES
+
+    @property
+    def change_pending(self) -> bool:
+        """Shopify changed the order after approval and staff have not decided yet."""
+        return bool(self.pending_change) and not self.pending_change.get("kept")
+
+
+# Statuses only staff move an order out of: the steps after review, and a cancellation
+# (which nothing undoes). Downloads, syncs and processing change only the others.
+AFTER_REVIEW = frozenset({Order.Status.APPROVED, Order.Status.PRINTED, Order.Status.SENT})
+HELD_STATUSES = AFTER_REVIEW | {Order.Status.CANCELLED}
+AUTOMATIC_STATUSES = frozenset(Order.Status) - HELD_STATUSES
+
 
 class LineItem(models.Model):
     order = models.ForeignKey(

@@ -9,4 +9,12 @@ class ProcessingConfig(AppConfig):
 
     def ready(self) -> None:
         # kinds declares the kinds of version, which the models' file paths look up.
+        # A cancelled order's work stops (the receiver only queues a task).
+        from orders.signals import order_transitioned
+
         from . import kinds  # noqa: F401
+        from .services.cancellation import order_cancelled_listen
+
+        order_transitioned.connect(
+            order_cancelled_listen, dispatch_uid="processing.order_cancelled_listen"
+        )

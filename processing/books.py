@@ -10,6 +10,7 @@ stale ("zastaralé PDF") once the selection has changed.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -136,3 +137,54 @@ def book_current(books: list[BookVersion]) -> BookVersion | None:
 
 def book_in_progress(books: list[BookVersion]) -> BookVersion | None:
     return next((book for book in books if not book.is_final), None)
+
+
+@dataclass(frozen=True)
+class OrderBooks:
+    """Whether an order's PDFs are done ("PDF hotové"): every line item has a completed
+    book that is current (not "zastaralé PDF"). Derived, never stored. `problems` names,
+    in Czech, each line item that stops it."""
+
+    problems: tuple[str, ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+
+def _book_problem(line_item: LineItem) -> str:
+    """Why the line item's book is not done, or "" when it is (prefetched rows only)."""
+    books = sorted(line_item.book_versions.all(), key=lambda book: -book.version)
+    label = f"Položka {line_item.position}"
+    if book_in_progress(books) is not None:
+        return f"{label}: PDF se právě vytváří."
+    current = book_current(books)
+    if current is None:
+        return f"{label}: PDF se nepodařilo vytvořit." if books else f"{label}: PDF chybí."
+    plan = book_plan(line_item)
+    if not plan.ready or plan.is_stale(current):
+        return f"{label}: zastaralé PDF (výběr SVG se od vytvoření změnil)."
+    return ""
+
+
+def books_readiness(line_items: Iterable[LineItem]) -> OrderBooks:
+    """ "PDF hotové" of one order from its line items, loaded with their images' selected
+    SVGs (`line_items_for_books`) and their `book_versions` prefetched: no query."""
+    items = list(line_items)
+    if not items:
+        return OrderBooks(("Objednávka nemá žádné položky.",))
+    return OrderBooks(tuple(problem for item in items if (problem := _book_problem(item))))
+
+
+def orders_books(order_ids: list[int]) -> dict[int, OrderBooks]:
+    """ "PDF hotové" for a page of orders at once, in four queries whatever their size."""
+    rows = LineItem.objects.filter(order_id__in=order_ids).order_by("order_id", "position")
+    by_order: dict[int, list[LineItem]] = {order_id: [] for order_id in order_ids}
+    for item in line_items_for_books(rows).prefetch_related("book_versions"):
+        by_order[item.order_id].append(item)
+    return {order_id: books_readiness(items) for order_id, items in by_order.items()}
+
+
+def order_books(order_id: int) -> OrderBooks:
+    """ "PDF hotové" of one order (the detail page, the approval)."""
+    return orders_books([order_id])[order_id]

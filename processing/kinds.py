@@ -106,6 +106,11 @@ class VersionKind(Generic[V]):
         return related
 
     @property
+    def parent_order_path(self) -> str:
+        """From the parent row to its order (`line_item__order` for a photo)."""
+        return self.order_path.split("__", 1)[1]
+
+    @property
     def parent_id_field(self) -> str:
         return f"{self.parent}_id"
 

@@ -158,6 +158,12 @@ def book_build(self: Any, version_id: int) -> str:
     return services.book_build(version_id=version_id)
 
 
+@shared_task(**RETRY, retry_backoff_max=60, max_retries=5, soft_time_limit=120, time_limit=150)
+def order_work_stop(self: Any, order_id: int) -> str:
+    """End the work of a cancelled order (queued by `order_transitioned`); idempotent."""
+    return f"{services.order_work_stop(order_id=order_id)} stopped"
+
+
 def _recover_failure(
     self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
 ) -> None:

@@ -41,6 +41,10 @@ class ShopifyUserError(ShopifyPermanentError):
         self.messages = messages
 
 
+class ChangeRefused(ShopifyError):
+    """Staff's choice about a change Shopify made after approval cannot be made now."""
+
+
 class WebhookError(ShopifyError):
     """A webhook delivery that we refuse; `status` is the HTTP answer to give."""
 

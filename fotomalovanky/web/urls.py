@@ -12,7 +12,7 @@ from django.urls import path, register_converter
 from orders.models import Image
 from processing.kinds import kinds
 
-from . import actions, book_actions, exports, files, fulfilment, manual, views
+from . import actions, book_actions, exports, files, fulfilment, lifecycle, manual, views
 
 
 class KindConverter:
@@ -58,6 +58,18 @@ urlpatterns = [
         name="book-generate",
     ),
     path("orders/<slug:number>/fulfil-retry/", fulfilment.fulfil_retry, name="fulfil-retry"),
+    # The lifecycle after review (fotomalovanky.web.lifecycle).
+    path("orders/<slug:number>/lifecycle/", lifecycle.lifecycle_panel_view, name="lifecycle"),
+    path("orders/<slug:number>/approve/", lifecycle.order_approve_view, name="approve"),
+    path("orders/<slug:number>/printed/", lifecycle.order_mark_printed_view, name="mark-printed"),
+    path("orders/<slug:number>/sent/", lifecycle.order_mark_sent_view, name="mark-sent"),
+    path("orders/<slug:number>/undo/", lifecycle.order_undo_view, name="undo"),
+    path(
+        "orders/<slug:number>/change/apply/",
+        lifecycle.order_change_apply_view,
+        name="change-apply",
+    ),
+    path("orders/<slug:number>/change/keep/", lifecycle.order_change_keep_view, name="change-keep"),
     path(image, views.image_card_view, name="image-card"),
     path(image + "coloring/", actions.image_generate_coloring, name="image-coloring"),
     path(image + "svg/", actions.image_generate_svg, name="image-svg"),

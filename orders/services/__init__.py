@@ -65,12 +65,15 @@ def order_status_set(
     actor: str,
     message: str = "",
     expected: Collection[str] | None = None,
+    note: str | None = None,
 ) -> bool:
     """Move an order to `status` if it is currently in one of `expected` (any when None).
 
     The row is locked while its current status is read, so two workers never both "win"
     the same transition. Returns whether the order changed; when it did, the transition
-    is recorded as data (from, to, who, note) and announced after commit.
+    is recorded as data (from, to, who, note) and announced after commit. `message`
+    becomes the order's status message (shown as a problem); a staff step's remark goes
+    in `note` instead (history only, the status message is cleared).
     """
     rows = Order.objects.select_for_update().filter(pk=order_id)
     if expected is not None:
@@ -79,16 +82,17 @@ def order_status_set(
     if current is None:
         return False
     previous, number = current
+    remark = message if note is None else note
     Order.objects.filter(pk=order_id).update(
         status=status, status_message=message, updated_at=timezone.now()
     )
     OrderEvent.objects.create(
         order_id=order_id,
         actor=actor,
-        message=f"Stav: {Order.Status(status).label}" + (f" – {message}" if message else ""),
+        message=f"Stav: {Order.Status(status).label}" + (f" – {remark}" if remark else ""),
         from_status=previous,
         to_status=status,
-        note=message,
+        note=remark,
     )
     order_changed_notify(order_id=order_id, order_number=number)
     if previous != status:

@@ -13,7 +13,9 @@ Admin actions, staff pages, the JSON API, tasks and commands all call these.
 
 from __future__ import annotations
 
+from .approval import order_approve
 from .books import BookConfirmationNeeded, book_build, book_generate, order_book_generate
+from .cancellation import order_active_check, order_work_stop
 from .coloring import coloring_local_run, coloring_runpod_poll, coloring_runpod_submit
 from .recovery import processing_recover, version_task_failed
 from .svg import svg_local_run, svg_vectorizer_run
@@ -43,9 +45,12 @@ __all__ = [
     "coloring_runpod_submit",
     "coloring_settings_validate",
     "coloring_version_create",
+    "order_active_check",
+    "order_approve",
     "order_book_generate",
     "order_coloring_generate",
     "order_svg_generate",
+    "order_work_stop",
     "processing_recover",
     "svg_generate",
     "svg_local_run",

@@ -19,6 +19,7 @@ from processing.kinds import BOOK
 from processing.models import Backend, BookStatus, BookVersion, SvgStatus, SvgVersion
 from processing.pipeline.book import BookPage, Layout, book_render
 
+from .cancellation import order_active_check
 from .state import Output, file_read, sync_run, version_load
 from .versions import version_create, version_start
 
@@ -68,6 +69,7 @@ def order_book_generate(
     """A book for every line item of the order that can have one now (one in progress is
     returned as it is). Raises ProcessingRuleError naming what is missing when none can,
     and BookConfirmationNeeded (changing nothing) when any needs a confirmation."""
+    order_active_check(Order.objects.values_list("status", flat=True).get(pk=order.pk))
     items = list(line_items_for_books(order.line_items.order_by("position")))
     plans = [book_plan(item) for item in items]
     ready = [plan for plan in plans if plan.ready]

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from orders.models import Order
 from processing.backends import (
     ColoringRequest,
     local_coloring_backend,
@@ -41,6 +42,7 @@ from processing.kinds import COLORING, RUNPOD_AWAITING
 from processing.models import ColoringStatus, ColoringVersion
 from processing.pipeline.images import png_verify
 
+from .cancellation import version_cancelled_stop
 from .enqueue import runpod_poll_enqueue
 from .state import (
     Output,
@@ -164,6 +166,10 @@ def coloring_runpod_poll(*, version_id: int, poll_seq: int) -> str:
     version = version_load(COLORING, version_id)
     if version.status not in AWAITING or version.runpod_poll_seq != poll_seq:
         return f"skipped-{version.status}"
+    if version.image.line_item.order.status == Order.Status.CANCELLED:
+        # A job submitted just before the cancellation: stop it before it is billed further.
+        version_cancelled_stop(version)
+        return "cancelled"
     try:
         job = runpod_backend().status(version.runpod_job_id)
     except ProcessingTransientError:

@@ -20,7 +20,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from common.storage import StorageUnavailable, stored_read, stored_save
-from orders.models import OrderEvent
+from orders.models import Order, OrderEvent
 from orders.services import order_changed_notify
 from processing.errors import (
     ProcessingPermanentError,
@@ -37,6 +37,8 @@ from .stash import Output, result_forget, result_keep, result_kept
 Version = VersionBase
 SYSTEM = "system"
 MESSAGE_LIMIT = 2000
+# Why a version of a cancelled order ended (processing.services.cancellation).
+CANCELLED_MESSAGE = "Objednávka byla zrušena."
 
 
 def version_load(kind: VersionKind[V], version_id: int) -> V:
@@ -231,7 +233,14 @@ def file_read(field: Any, *, what: str) -> bytes:
 
 
 def claim(version: Version, *, to: str, where: dict[str, Any] | None = None, **fields: Any) -> bool:
-    """Take a version that waits to start (`pending`/`queued`) and move it to `to`."""
+    """Take a version that waits to start (`pending`/`queued`) and move it to `to`.
+
+    A version of a cancelled order is never started: it ends in `error` instead (no paid
+    call is made for it), whatever stop of the order's work is still on its way.
+    """
+    if kind_of(version).order_of(version).status == Order.Status.CANCELLED:
+        version_fail(version, CANCELLED_MESSAGE)
+        return False
     return transition(
         version,
         from_statuses=STARTABLE,

@@ -33,6 +33,7 @@ from processing.models import (
     VersionStatus,
 )
 
+from .cancellation import order_active_check
 from .enqueue import version_start_enqueue
 from .state import Version, audit, parent_lock, siblings_of, status_changed_notify, transition
 
@@ -60,8 +61,11 @@ def version_number_allocate(*, kind: VersionKind, parent_id: int) -> int:
 def version_create(*, kind: VersionKind[V], parent: Model, **fields: Any) -> V:
     """Create the parent's next version of `kind` in its default status (`queued`), with
     `fields`. Race-free numbering. Only the row: no validation, no task (see
-    `version_start`)."""
+    `version_start`). Raises ProcessingRuleError for a cancelled order's parent: every
+    new piece of work, whoever asks for it, starts here."""
     number = version_number_allocate(kind=kind, parent_id=parent.pk)
+    rows = kind.parent_model._default_manager.filter(pk=parent.pk)
+    order_active_check(rows.values_list(f"{kind.parent_order_path}__status", flat=True).get())
     return kind.model._default_manager.create(**{kind.parent: parent}, version=number, **fields)
 
 
@@ -200,7 +204,8 @@ def _order_images_lock(
 ) -> list[Image]:
     """Lock the order (two clicks at once cannot double the work), then list its eligible
     images; ProcessingRuleError(`nothing`) when there are none."""
-    Order.objects.select_for_update().filter(pk=order.pk).values_list("pk").get()
+    rows = Order.objects.select_for_update().filter(pk=order.pk)
+    order_active_check(rows.values_list("status", flat=True).get())
     images = list(eligible(order_id=order.pk))
     if not images:
         raise ProcessingRuleError(nothing)
@@ -292,6 +297,7 @@ def version_retry(*, image: Model, version: V, actor: str) -> V:
     commit.
     """
     _same_parent(image, version)
+    order_active_check(kind_of(version).order_of(version).status)
     not_failed = ProcessingRuleError("Opakovat lze jen verzi ve stavu Chyba.")
     if version.status != VersionStatus.ERROR:
         raise not_failed

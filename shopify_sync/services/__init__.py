@@ -13,6 +13,7 @@ from .fulfilment import (
 from .inbox import drain_request, webhook_receive
 from .inbox_work import webhook_process, webhook_replay, webhooks_drain, webhooks_pending_sweep
 from .ingest import IngestResult, order_ingest
+from .pending import order_change_apply, order_change_keep
 from .photos import images_waiting, order_photos_download, photos_download_enqueue
 from .sweep import SweepReport, shopify_sweep
 
@@ -26,6 +27,8 @@ __all__ = [
     "fulfilment_withdraw",
     "fulfilments_pending_sweep",
     "images_waiting",
+    "order_change_apply",
+    "order_change_keep",
     "order_fulfil",
     "order_ingest",
     "order_photos_download",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from common.queueing import enqueue_on_commit
-from orders.models import Order, order_number_normalize
+from orders.models import AUTOMATIC_STATUSES, Order, order_number_normalize
 from orders.services import order_event_log, order_status_set
 
 from ..client import ShopifyClient, get_client, settings_check
@@ -97,8 +97,10 @@ def order_sync(*, order_id: int, actor: str) -> str:
     """Fetch one order from Shopify and apply it (line items, photos, metadata).
 
     An order without a Shopify id, one Shopify does not have, or refused credentials
-    put the order in `error` with the reason ("failed"). Raises ShopifyTransientError
-    when Shopify cannot be reached (the task retries). Returns the outcome.
+    put the order in `error` with the reason ("failed"), unless staff hold it (approved
+    or later, or cancelled): then it stays, and only its history says why. Raises
+    ShopifyTransientError when Shopify cannot be reached (the task retries).
+    Returns the outcome.
     """
     order = Order.objects.get(pk=order_id)
     try:
@@ -106,12 +108,16 @@ def order_sync(*, order_id: int, actor: str) -> str:
             raise ShopifyPermanentError(_not_from_shopify(order))
         data = get_client().order_get(order.shopify_id)
     except ShopifyPermanentError as exc:
-        order_status_set(
+        message = f"Synchronizace ze Shopify selhala: {exc}"
+        # An approved, printed, sent or cancelled order stays where staff put it.
+        if not order_status_set(
             order_id=order.pk,
             status=Order.Status.ERROR,
             actor=actor,
-            message=f"Synchronizace ze Shopify selhala: {exc}",
-        )
+            message=message,
+            expected=AUTOMATIC_STATUSES,
+        ):
+            order_event_log(order_id=order.pk, actor=actor, message=message)
         return "failed"
     return order_ingest(data=data, actor=actor).outcome
 

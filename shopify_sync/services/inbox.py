@@ -26,7 +26,8 @@ from ..models import ShopifyWebhookEvent
 
 logger = logging.getLogger(__name__)
 
-ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/paid"})
+# orders/cancelled carries the whole order with its cancelled_at: applied like the others.
+ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/paid", "orders/cancelled"})
 BIGINT_MAX = 2**63 - 1  # the largest id our columns (and PostgreSQL's bigint) hold
 # Nesting of a stored payload: Shopify's orders nest a handful of levels; far deeper
 # ones would reach Python's recursion limit when the database driver writes them.
@@ -145,7 +146,7 @@ def webhook_receive(*, body: bytes, headers: Mapping[str, str]) -> Delivery:
     JSON, no object, an order without a usable id) as failed with the reason, so that
     Shopify, answered 200, stops sending it again, and staff see it in the admin. A
     repeated X-Shopify-Webhook-Id is answered as a duplicate with no second effect.
-    Topics other than orders/create|updated|paid are stored as ignored. No Shopify
+    Topics other than orders/create|updated|paid|cancelled are stored as ignored. No Shopify
     call and no download happens here. The row is committed before the drain is asked
     for, so a worker never looks for a row that is not there; if Redis is down the
     row stays pending and the sweep processes it later.

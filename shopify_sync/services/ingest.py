@@ -9,8 +9,10 @@ from django.db import IntegrityError, transaction
 from common.storage import stored_delete
 from orders.models import Image, LineItem, Order
 from orders.services import order_changed_notify, order_event_log, order_status_set
+from orders.services.lifecycle import order_cancel
 
 from ..schemas import LineItemData, OrderData
+from .changes import change_hold
 from .photos import images_waiting, photos_download_enqueue
 
 
@@ -23,15 +25,18 @@ class IngestResult:
     downloads: int = 0  # photos waiting to be downloaded
 
 
-def order_ingest(*, data: OrderData, actor: str) -> IngestResult:
+def order_ingest(*, data: OrderData, actor: str, replace_photos: bool = False) -> IngestResult:
     """Create or update an order (and, when `data` has them, its line items and photos).
 
     Idempotent: upserts by `shopify_id`, `shopify_line_item_id` and (line item,
     position); running it twice with the same data changes nothing the second time.
     Data older than what we hold (Shopify's updated_at) is not applied ("stale").
-    A photo whose URL changed is re-downloaded only while it has no colouring; versions
-    and selections are never touched. Enqueues the photo download after commit when a
-    photo is waiting for it; an order with nothing to download becomes ready for review.
+    A photo whose URL changed is re-downloaded only while it has no colouring (or when
+    `replace_photos`: staff chose to apply Shopify's change); versions and selections
+    are never touched. An order past review keeps its line items: Shopify's change
+    waits for staff (services.changes). `cancelled_at` cancels the order, from any
+    status. Enqueues the photo download after commit when a photo is waiting for it;
+    an order with nothing to download becomes ready for review.
     """
     with transaction.atomic():
         order, created = _order_for_update(data)
@@ -39,12 +44,30 @@ def order_ingest(*, data: OrderData, actor: str) -> IngestResult:
             return IngestResult(order.pk, order.order_number, "stale")
         changes = _apply_order_fields(order, data, created)
         if data.line_items is not None:
-            changes += _apply_line_items(order, data.line_items, actor)
+            changes += _apply_items_or_hold(order, data, created, actor, replace_photos)
+        if data.cancelled_at is not None and order_cancel(
+            order_id=order.pk, cancelled_at=data.cancelled_at, actor=actor
+        ):
+            changes.append("objednávka zrušena")
         result = IngestResult(order.pk, order.order_number, _outcome(created, changes), changes)
         _record(order, result, actor)
-        if data.line_items is not None:
+        order.refresh_from_db(fields=["status"])
+        if data.line_items is not None and not order.is_held:
             result.downloads = _schedule_downloads(order, actor)
     return result
+
+
+def _apply_items_or_hold(
+    order: Order, data: OrderData, created: bool, actor: str, replace_photos: bool
+) -> list[str]:
+    """Apply Shopify's line items, unless staff hold the order: then the difference waits
+    for their decision (approved and later), or is of no use (cancelled)."""
+    assert data.line_items is not None
+    if created or not order.is_held:
+        return _apply_line_items(order, data.line_items, actor, replace_photos)
+    if order.status == Order.Status.CANCELLED or data.cancelled_at is not None:
+        return []
+    return change_hold(order=order, data=data, actor=actor)
 
 
 def _order_for_update(data: OrderData) -> tuple[Order, bool]:
@@ -102,7 +125,9 @@ def _apply_order_fields(order: Order, data: OrderData, created: bool) -> list[st
     return changes
 
 
-def _apply_line_items(order: Order, items: tuple[LineItemData, ...], actor: str) -> list[str]:
+def _apply_line_items(
+    order: Order, items: tuple[LineItemData, ...], actor: str, replace_photos: bool
+) -> list[str]:
     existing = {li.shopify_line_item_id: li for li in order.line_items.all()}
     next_position = max((li.position for li in existing.values()), default=0) + 1
     images = {(i.line_item_id, i.position): i for i in Image.objects.filter(line_item__order=order)}
@@ -120,7 +145,7 @@ def _apply_line_items(order: Order, items: tuple[LineItemData, ...], actor: str)
             changes.append(f"nová položka {line_item.position}: {item.title}")
         elif _refresh(line_item, _line_item_fields(item)):
             changes.append(f"položka {line_item.position} změněna")
-        changes += _apply_photos(order, line_item, item, images, actor)
+        changes += _apply_photos(line_item, item, images, replace_photos)
     return changes
 
 
@@ -144,11 +169,10 @@ def _refresh(row: LineItem, values: dict[str, object]) -> bool:
 
 
 def _apply_photos(
-    order: Order,
     line_item: LineItem,
     item: LineItemData,
     images: dict[tuple[int, int], Image],
-    actor: str,
+    replace: bool,
 ) -> list[str]:
     changes = []
     for photo in item.photos:
@@ -159,14 +183,16 @@ def _apply_photos(
             )
             changes.append(f"nová fotka {photo.position} v položce {line_item.position}")
         elif image.original_url != photo.url:
-            changes.append(_photo_url_changed(order, image, photo.url, actor))
+            changes.append(_photo_url_changed(image, photo.url, replace))
     return changes
 
 
-def _photo_url_changed(order: Order, image: Image, url: str, actor: str) -> str:
+def _photo_url_changed(image: Image, url: str, replace: bool) -> str:
     # The reverse relation is processing's (queried by name, not imported): once staff
-    # have colourings of a photo, the photo they were made from stays as it is.
-    if Image.objects.filter(pk=image.pk, coloring_versions__isnull=False).exists():
+    # have colourings of a photo, the photo they were made from stays as it is, unless
+    # staff themselves chose Shopify's change ("Použít změny").
+    made = Image.objects.filter(pk=image.pk, coloring_versions__isnull=False).exists()
+    if made and not replace:
         return (
             f"fotka {image.position} má ve Shopify novou adresu, ale už má omalovánky: "
             "ponechána původní"
