@@ -93,6 +93,21 @@ class OrderEventInline(ReadOnlyInline):
     show_change_link = False
 
 
+class OrderTransitionInline(ReadOnlyInline):
+    """The structured status history (from, to, who, when, note), newest first: one query
+    for all rows (every column is the event's own)."""
+
+    model = OrderEvent
+    verbose_name = "změna stavu"
+    verbose_name_plural = "historie stavů"
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OrderEvent]:
+        return super().get_queryset(request).exclude(to_status="")
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = (
@@ -123,7 +138,7 @@ class OrderAdmin(admin.ModelAdmin):
         ("Zpracování", {"fields": ("status", "status_message", "imported_at", "updated_at")}),
         ("Odeslání", {"fields": FULFILMENT_FIELDS}),
     )
-    inlines = (LineItemInline, OrderEventInline)
+    inlines = (LineItemInline, OrderTransitionInline, OrderEventInline)
     actions = (
         "sync_from_shopify",
         "generate_colorings",

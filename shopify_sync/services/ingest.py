@@ -63,11 +63,13 @@ def _apply_items_or_hold(
     """Apply Shopify's line items, unless staff hold the order: then the difference waits
     for their decision (approved and later), or is of no use (cancelled)."""
     assert data.line_items is not None
-    if created or not order.is_held:
+    if created:
         return _apply_line_items(order, data.line_items, actor, replace_photos)
     if order.status == Order.Status.CANCELLED or data.cancelled_at is not None:
         return []
-    return change_hold(order=order, data=data, actor=actor)
+    if order.is_held:
+        return change_hold(order=order, data=data, actor=actor)
+    return _apply_line_items(order, data.line_items, actor, replace_photos)
 
 
 def _order_for_update(data: OrderData) -> tuple[Order, bool]:

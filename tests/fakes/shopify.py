@@ -49,9 +49,11 @@ def order_node(
     financial: str | None = "PAID",
     email: str | None = "zakaznik@example.cz",
     customer: dict[str, str] | None = None,
+    cancelled_at: str | None = None,
 ) -> dict[str, Any]:
     shopify_id = 5_000_000_000 + number
     return {
+        "cancelledAt": cancelled_at,
         "id": f"gid://shopify/Order/{shopify_id}",
         "name": f"#{number}",
         "legacyResourceId": str(shopify_id),
@@ -262,11 +264,12 @@ def _summary(node: dict[str, Any]) -> dict[str, Any]:
         "legacyResourceId",
         "createdAt",
         "updatedAt",
+        "cancelledAt",
         "email",
         "displayFinancialStatus",
         "shippingLine",
     )
-    summary = {k: node[k] for k in keys}
+    summary = {k: node.get(k) for k in keys}
     customer = node.get("customer")
     summary["customer"] = (
         {"firstName": customer.get("firstName"), "lastName": customer.get("lastName")}
