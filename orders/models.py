@@ -142,7 +142,8 @@ class Order(models.Model):
     @property
     def change_pending(self) -> bool:
         """Shopify changed the order after approval and staff have not decided yet."""
-        return bool(self.pending_change) and not self.pending_change.get("kept")
+        change = self.pending_change
+        return isinstance(change, dict) and bool(change) and not change.get("kept")
 
 
 # Statuses only staff move an order out of: the steps after review, and a cancellation

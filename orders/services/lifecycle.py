@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.db import transaction
 from django.utils import timezone
 
@@ -70,6 +70,9 @@ def actor_of(user: User) -> str:
 
 
 def step_allowed(user: User, step: Step) -> bool:
+    # Anonymous users hold no PermissionsMixin: they may take no step.
+    if not isinstance(user, PermissionsMixin):
+        return False
     return bool(user.is_active and user.has_perm(step.permission))
 
 

@@ -32,7 +32,7 @@ FIELDS = {
 def items_diff(order: Order, items: tuple[LineItemData, ...]) -> list[dict[str, Any]]:
     """What Shopify's line items change against ours, per line item, in Czech lines."""
     existing = {li.shopify_line_item_id: li for li in order.line_items.prefetch_related("images")}
-    diff = []
+    diff: list[dict[str, Any]] = []
     for item in items:
         line_item = existing.get(item.shopify_line_item_id)
         if line_item is None:

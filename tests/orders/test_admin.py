@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orders.models import LAYOUT_GALLERY, DraftPhoto, Order
+from orders.models import LAYOUT_GALLERY, DraftPhoto, Order, OrderEvent
 from processing.models import ColoringVersion, SvgVersion
 from tests.factories import (
     ColoringVersionFactory,
@@ -280,3 +280,37 @@ def test_admin_and_live_pages_link_to_each_other(admin_client_: Client) -> None:
     assert 'href="/orders/1270/"' in change and "Živá stránka objednávky" in change
     assert 'href="/orders/1270/"' in listing
     assert f'href="/admin/orders/order/{order.pk}/change/"' in live
+
+
+def status_history_queries(client: Client, order: Order) -> tuple[int, str]:
+    url = reverse("admin:orders_order_change", args=[order.pk])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    return len(queries), page
+
+
+def test_the_order_page_shows_the_status_history_in_a_fixed_number_of_queries(
+    admin_client_: Client,
+) -> None:
+    order = OrderFactory(status=Order.Status.APPROVED)
+    OrderEvent.objects.create(
+        order=order,
+        actor="user:jana",
+        message="Stav: Schváleno",
+        from_status="ready_for_review",
+        to_status="approved",
+        note="vše sedí",
+    )
+    few, page = status_history_queries(admin_client_, order)
+    for _ in range(5):
+        OrderEvent.objects.create(
+            order=order,
+            actor="user:petr",
+            message="Stav",
+            from_status="approved",
+            to_status="printed",
+        )
+    many, _ = status_history_queries(admin_client_, order)
+
+    assert "Historie stavů" in page and "vše sedí" in page and "user:jana" in page
+    assert many == few

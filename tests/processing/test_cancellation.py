@@ -47,7 +47,9 @@ def cancel_by_webhook(order: Order, shopify: FakeShopify) -> None:
     headers = webhook_headers(
         body, secret="test-webhook-secret", topic="orders/cancelled", webhook_id="wh-cancel"
     )
-    assert asgi_call("POST", "/api/v1/webhooks/shopify", body=body, headers=headers).status_code == 200
+    assert (
+        asgi_call("POST", "/api/v1/webhooks/shopify", body=body, headers=headers).status_code == 200
+    )
 
 
 def cancel_by_sync(order: Order, shopify: FakeShopify) -> None:
@@ -75,9 +77,7 @@ def test_a_cancellation_while_runpod_jobs_run_cancels_them_and_ends_queued_work(
     cancel(order, shopify)
 
     wait_for(lambda: len(runpod.cancels) == 2, "the running jobs cancelled")
-    wait_for(
-        lambda: not ColoringVersion.objects.exclude(status="error").exists(), "all work ended"
-    )
+    wait_for(lambda: not ColoringVersion.objects.exclude(status="error").exists(), "all work ended")
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED and order.cancelled_at is not None
     jobs = set(ColoringVersion.objects.filter(pk__in=ids).values_list("runpod_job_id", flat=True))
