@@ -14,13 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from orders.models import (
     LAYOUT_FULLPAGE,
     LAYOUT_GALLERY,
     Image,
     LineItem,
+    Order,
     variant_photo_count,
 )
 from processing.models import BookLayout, BookVersion, SvgStatus, SvgVersion, VersionStatus
@@ -188,3 +190,28 @@ def orders_books(order_ids: list[int]) -> dict[int, OrderBooks]:
 def order_books(order_id: int) -> OrderBooks:
     """ "PDF hotové" of one order (the detail page, the approval)."""
     return orders_books([order_id])[order_id]
+
+
+def orders_with_books_ready(orders: QuerySet[Order]) -> set[int]:
+    """The ids among `orders` that are "PDF hotové" (`orders_books`), for the board's
+    filters. Four queries whatever the number of orders; callers pass the few orders it
+    matters for (those approved), not every order."""
+    ids = list(orders.order_by().values_list("pk", flat=True))
+    return {order_id for order_id, books in orders_books(ids).items() if books.ready}
+
+
+def line_items_with_pages(line_items: QuerySet[LineItem]) -> QuerySet[LineItem]:
+    """`line_items` annotated with `photo_count` and `page_count`: its photos, and those
+    of them with a page a book can hold (a selected, completed SVG), as subqueries."""
+    images = Image.objects.filter(line_item=OuterRef("pk")).order_by().values("line_item")
+    has_page = Exists(
+        SvgVersion.objects.filter(
+            image=OuterRef("pk"), is_selected=True, status=SvgStatus.COMPLETED
+        )
+    )
+    return line_items.annotate(
+        photo_count=Coalesce(Subquery(images.annotate(n=Count("pk")).values("n")), 0),
+        page_count=Coalesce(
+            Subquery(images.filter(has_page).annotate(n=Count("pk")).values("n")), 0
+        ),
+    )

@@ -54,11 +54,13 @@ STARTABLE_STATES = (State.NONE, State.ERROR)
 
 
 def _versions(kind: VersionKind, **filters: object) -> Exists:
-    return Exists(kind.model._default_manager.filter(image=OuterRef("pk"), **filters))
+    versions = kind.model._default_manager.filter(**{kind.parent: OuterRef("pk")}, **filters)
+    return Exists(versions)
 
 
 def kind_state(kind: VersionKind) -> Case:
-    """The `State` of each photo for `kind`, as an SQL expression (the one definition)."""
+    """The `State` of each parent row for `kind` (a photo; a line item for books), as an
+    SQL expression (the one definition)."""
     return Case(
         When(_versions(kind, status=DONE), then=Value(State.COMPLETED)),
         When(_versions(kind, status__in=kind.in_progress), then=Value(State.IN_PROGRESS)),
@@ -225,3 +227,17 @@ def version_oldest_update_in_progress() -> datetime | None:
     )
     minima = first.union(*rest, all=True)
     return min((oldest for oldest in minima if oldest is not None), default=None)
+
+
+def order_failed_work() -> Q:
+    """Whether an order holds failed work nothing has made good since: a photo or a book
+    whose `State` is ERROR for some kind (nothing completed, nothing running, one failed),
+    the "chyba" that progress counts. A failed version that a later completed one
+    replaced is history, not work for staff. For `Order` querysets; every kind counts."""
+    failed = Q()
+    for kind in kinds():
+        parents = kind.parent_model._default_manager.filter(
+            **{kind.parent_order_path: OuterRef("pk")}
+        )
+        failed |= Q(Exists(parents.annotate(state=kind_state(kind)).filter(state=State.ERROR)))
+    return failed

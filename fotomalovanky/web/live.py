@@ -35,6 +35,7 @@ from orders.selectors import order_list
 from orders.signals import order_changed
 from processing.signals import version_changed
 
+from .board import board_order
 from .books import book_panel
 from .cards import card_context, image_card, order_cards
 
@@ -97,7 +98,10 @@ def _order_fragments(order_id: int, created: bool) -> list[Message]:
         # Each open list re-fetches its own page, search and filter (static/js/live.js).
         row = f'<div id="orders-signal" hidden data-order="{order_id}"></div>'
     else:
-        row = render_to_string("orders/order_list.html#order-row", {"order": order})
+        # The board's own row, annotated as the board's rows are (fotomalovanky.web.board).
+        row = render_to_string(
+            "orders/order_list.html#order-row", {"order": board_order(order_id=order_id)}
+        )
     context = {"order": order, "detail": order_cards(order=order)}
     header = render_to_string("orders/order_detail.html#order-header", context)
     return [html_fragment(LIST_GROUP, row), html_fragment(order_group(order_id), header)]

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
-from orders.models import Image, Order
-from orders.selectors import order_get_by_number, order_list
+from orders.models import Image
+from orders.selectors import order_get_by_number
 
+from .board import Board
 from .cards import card_context, card_forms_context, image_card, order_cards
 
 PAGE_SIZE = 50
@@ -29,19 +30,11 @@ class HtmxHttpRequest(HttpRequest):
 @require_GET
 @staff_member_required
 def order_list_view(request: HtmxHttpRequest) -> HttpResponse:
-    q, status = request.GET.get("q", ""), request.GET.get("status", "")
-    if status not in Order.Status.values:
-        status = ""
-    page = Paginator(order_list(q=q, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    board = Board.from_params(request.user, request.GET)
+    page = Paginator(board.orders, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    context = {
-        "page": page,
-        "q": q,
-        "status": status,
-        "statuses": Order.Status.choices,
-        "query": params.urlencode() + "&" if params else "",
-    }
+    context = {"page": page, "board": board, "query": params.urlencode() + "&" if params else ""}
     template = "orders/order_list.html#order-table" if request.htmx else "orders/order_list.html"
     return render(request, template, context)
 
