@@ -99,6 +99,15 @@ class Order(models.Model):
     )
     fulfilment_error = models.TextField("chyba oznámení Shopify", blank=True)
     shopify_fulfillment_id = models.CharField("Shopify fulfillment", max_length=100, blank=True)
+    # Intake checks (issue 14) run when the photo set is stored: held orders start no paid
+    # work until staff confirm "Generovat i tak". `intake_checked_at` is cleared whenever
+    # the photo set changes, so a corrected set is checked (and released) again.
+    intake_checked_at = models.DateTimeField("fotky zkontrolovány", null=True, blank=True)
+    intake_held = models.BooleanField("zadrženo kontrolou fotek", default=False)
+    hold_confirmed_at = models.DateTimeField("generovat i tak (kdy)", null=True, blank=True)
+    hold_confirmed_by = models.CharField("generovat i tak (kdo)", max_length=150, blank=True)
+    # The per-order autopilot switch: None follows settings.AUTOPILOT.
+    autopilot = models.BooleanField("autopilot", null=True, blank=True)
 
     objects = OrderQuerySet.as_manager()
 
@@ -138,6 +147,14 @@ class Order(models.Model):
     def is_held(self) -> bool:
         """At a staff step (approved, printed, sent) or cancelled: no automatic step moves it."""
         return self.status in HELD_STATUSES
+
+    @property
+    def intake_clear(self) -> bool:
+        """The intake checks ran on the current photos and hold nothing back (or staff
+        confirmed "Generovat i tak"): automatic paid work may start."""
+        if self.intake_checked_at is None:
+            return False
+        return not self.intake_held or self.hold_confirmed_at is not None
 
     @property
     def change_pending(self) -> bool:
