@@ -135,9 +135,10 @@ def test_bad_input_is_refused_in_czech_and_changes_nothing(
 ) -> None:
     version = completed_coloring(is_selected=True)
 
-    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(
-        ProcessingValidationError
-    ) as caught:
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(ProcessingValidationError) as caught,
+    ):
         judge(version, verdict, reason)
 
     assert caught.value.errors == {field: message}
@@ -150,8 +151,9 @@ def test_only_a_completed_page_can_be_judged(
 ) -> None:
     version = factories.ColoringVersionFactory(status=status)
 
-    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(
-        ProcessingRuleError, match="Posoudit lze jen dokončenou omalovánku."
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(ProcessingRuleError, match=r"Posoudit lze jen dokončenou omalovánku\."),
     ):
         judge(version, "rejected", "crop")
 
@@ -162,8 +164,9 @@ def test_a_version_of_another_order_is_refused(django_capture_on_commit_callback
     version = completed_coloring(is_selected=True)
     other = factories.OrderFactory(order_number="#9999")
 
-    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(
-        ProcessingRuleError, match="Verze nepatří k této objednávce."
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(ProcessingRuleError, match=r"Verze nepatří k této objednávce\."),
     ):
         services.coloring_verdict_set(
             order=other, version=version, verdict="approved", by="jana", actor="user:jana"
