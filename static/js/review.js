@@ -33,8 +33,13 @@
     const el = workspace();
     if (!el) return;
     if (el.dataset.chosen || current === null) {
+      const moved = Boolean(el.dataset.chosen);
       delete el.dataset.chosen;
       show(el.dataset.current);
+      // After a verdict the judged panel is gone: put focus on the photo now shown, so
+      // keyboard and screen-reader users continue from there, not from the page's top.
+      const heading = moved && panel() && panel().querySelector("h2");
+      if (heading) heading.focus({ preventScroll: true });
     } else {
       show(current);
     }
