@@ -5,6 +5,9 @@
 // inline handler (the CSP forbids them).
 (function () {
   let current = null;
+  // A verdict is on its way: keys wait for its answer, so a quick second press can
+  // neither judge the same page twice nor click a form htmx has not taken over yet.
+  let busy = false;
 
   function workspace() { return document.getElementById("review"); }
 
@@ -30,6 +33,7 @@
   }
 
   function adopt() {
+    busy = false;
     const el = workspace();
     if (!el) return;
     if (el.dataset.chosen || current === null) {
@@ -60,6 +64,10 @@
 
   function onKey(event) {
     if (!workspace() || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (busy) {
+      event.preventDefault();
+      return;
+    }
     if (event.target.closest("input, textarea, select")) return;
     const open = reasons() && reasons().open ? reasons() : null;
     if (event.key === "Escape" && open) {
@@ -95,6 +103,12 @@
     if (event.detail.elt === workspace() && event.detail.verb === "get" && current) {
       event.detail.parameters.photo = current;
     }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.closest && event.detail.elt.closest("#review form")) busy = true;
+  });
+  ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function () { busy = false; });
   });
   document.addEventListener("DOMContentLoaded", adopt);
   document.addEventListener("htmx:afterSettle", adopt);
