@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 def four_photos() -> list[ColoringVersion]:
     """Order #1270 with four downloaded photos, each with a completed, selected page."""
-    first = downloaded_photo()
+    first = downloaded_photo(line_item__order__order_number="#1270", position=1)
     images = [first] + [
         downloaded_photo(line_item=first.line_item, position=p) for p in range(2, 5)
     ]
