@@ -27,8 +27,10 @@ from processing.models import (
     BookStatus,
     ColoringStatus,
     GroupBy,
+    RejectReason,
     ShapeStacking,
     SvgStatus,
+    Verdict,
 )
 from processing.services.versions import (
     MEGAPIXELS_MAX,
@@ -131,6 +133,12 @@ class VersionOut(Schema):
 class ColoringVersionOut(VersionOut):
     status: ColoringStatus
     options: ColoringOptions
+    verdict: Annotated[Verdict | None, BeforeValidator(lambda value: value or None)] = Field(
+        description="Staff's verdict on the page in the review workspace; null: not judged."
+    )
+    reject_reason: Annotated[RejectReason | None, BeforeValidator(lambda value: value or None)] = (
+        Field(description="Why the page was rejected; null unless `verdict` is rejected.")
+    )
 
     @staticmethod
     def resolve_options(obj: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from orders.models import PAYMENT_STATUS_LABELS, Order
-from processing.models import ColoringStatus, SvgStatus, VersionStatus
+from processing.models import ColoringStatus, ColoringVersion, SvgStatus, Verdict, VersionStatus
 
 # Keyed by value: an order's `status` is the stored string.
 ORDER_STATUS_COLORS: dict[str, str] = {
@@ -63,3 +63,16 @@ def payment_status_badge(payment_status: str) -> SafeString:
 
 def version_status_badge(status: str, label: str) -> SafeString:
     return badge(label, VERSION_STATUS_COLORS.get(status, "gray"))
+
+
+VERDICT_COLORS: dict[str, str] = {Verdict.APPROVED: "green", Verdict.REJECTED: "red"}
+
+
+def verdict_badge(version: ColoringVersion) -> SafeString:
+    """ "Schváleno" or "Zamítnuto: <reason>" on a judged page; nothing on any other."""
+    if not version.verdict:
+        return format_html("{}", "")
+    label = version.get_verdict_display()
+    if version.verdict == Verdict.REJECTED and version.reject_reason:
+        label = f"{label}: {version.get_reject_reason_display()}"
+    return badge(label, VERDICT_COLORS[version.verdict])

@@ -38,6 +38,7 @@ from processing.signals import version_changed
 from .board import board_order
 from .books import book_panel
 from .cards import card_context, image_card, order_cards
+from .review import review_fragments
 
 logger = logging.getLogger(__name__)
 
@@ -125,10 +126,15 @@ def _svg_fragments(image_id: int) -> str:
     return _image_card(image_id) + _book_panel(line_item_id)
 
 
+def _coloring_fragments(image_id: int) -> str:
+    # A page's status or verdict also changes the review workspace's panel and progress.
+    return _image_card(image_id) + review_fragments(image_id)
+
+
 # What a version change re-renders, by kind: the fragment of the version's parent row.
 # A kind without an entry still gets its JSON event out.
 PARENT_FRAGMENTS: dict[str, Callable[[int], str]] = {
-    "coloring": _image_card,
+    "coloring": _coloring_fragments,
     "svg": _svg_fragments,
     "book": _book_panel,
 }

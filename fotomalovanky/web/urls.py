@@ -12,7 +12,17 @@ from django.urls import path, register_converter
 from orders.models import Image
 from processing.kinds import kinds
 
-from . import actions, book_actions, exports, files, fulfilment, lifecycle, manual, views
+from . import (
+    actions,
+    book_actions,
+    exports,
+    files,
+    fulfilment,
+    lifecycle,
+    manual,
+    review,
+    views,
+)
 
 
 class KindConverter:
@@ -42,6 +52,12 @@ urlpatterns = [
     path("orders/create-sample/", manual.sample_order_create_view, name="create-sample"),
     path("orders/<slug:number>/", views.order_detail_view, name="detail"),
     path("orders/<slug:number>/sync/", actions.order_sync, name="sync"),
+    path("orders/<slug:number>/review/", review.review_view, name="review"),
+    path(
+        "orders/<slug:number>/review/<int:version_id>/verdict/",
+        review.review_verdict,
+        name="review-verdict",
+    ),
     path("orders/<slug:number>/export.zip", exports.order_zip, name="export"),
     path(
         "orders/<slug:number>/generate-coloring/",

@@ -6,6 +6,7 @@ Admin actions, staff pages, the JSON API, tasks and commands all call these.
   versions for an image or a whole order, retry, selection (what staff and the API ask
   for).
 - `coloring`, `svg`: the work of one version, called by the tasks.
+- `verdicts`: staff's verdict on a colouring page and the redo a rejection starts.
 - `books`: starting a line item's book (idempotent) and building it.
 - `recovery`: the failure handler of every task and the recovery sweep.
 - `state`: conditional-UPDATE transitions, completion, events and audit (internal).
@@ -19,6 +20,7 @@ from .cancellation import order_active_check, order_work_stop
 from .coloring import coloring_local_run, coloring_runpod_poll, coloring_runpod_submit
 from .recovery import processing_recover, version_task_failed
 from .svg import svg_local_run, svg_vectorizer_run
+from .verdicts import LADDER_CEILING, VerdictOutcome, coloring_verdict_set
 from .versions import (
     coloring_generate,
     coloring_settings_validate,
@@ -36,7 +38,9 @@ from .versions import (
 )
 
 __all__ = [
+    "LADDER_CEILING",
     "BookConfirmationNeeded",
+    "VerdictOutcome",
     "book_build",
     "book_generate",
     "coloring_generate",
@@ -44,6 +48,7 @@ __all__ = [
     "coloring_runpod_poll",
     "coloring_runpod_submit",
     "coloring_settings_validate",
+    "coloring_verdict_set",
     "coloring_version_create",
     "order_active_check",
     "order_approve",

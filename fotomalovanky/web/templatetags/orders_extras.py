@@ -11,7 +11,7 @@ from fotomalovanky.web import badges
 from fotomalovanky.web.files import file_url
 from orders.models import Order
 from processing.kinds import kind_of
-from processing.models import BookLayout, VersionBase
+from processing.models import BookLayout, ColoringVersion, VersionBase
 
 register = template.Library()
 
@@ -30,6 +30,14 @@ def payment_badge(payment_status: str) -> SafeString:
 def version_badge(version: VersionBase) -> SafeString:
     status = kind_of(version).status(version.status)
     return badges.version_status_badge(status, status.label)
+
+
+@register.simple_tag
+def verdict_badge(version: VersionBase) -> SafeString:
+    """The page's verdict ("Schváleno", "Zamítnuto: Ořez"); empty for any other version."""
+    if not isinstance(version, ColoringVersion):
+        return SafeString("")
+    return badges.verdict_badge(version)
 
 
 @register.filter
