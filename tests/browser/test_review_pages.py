@@ -11,8 +11,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
+from orders.models import LineItem, Order
 from processing.models import ColoringVersion
 from tests.browser.conftest import downloaded_photo, log_in, screenshot, wait_for_socket
+from tests.factories import SvgVersionFactory
+from tests.lifecycle_helpers import book_of
 from tests.live import DaphneServer
 from tests.processing.conftest import completed_coloring
 
@@ -21,7 +24,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 def four_photos() -> list[ColoringVersion]:
     """Order #1270 with four downloaded photos, each with a completed, selected page."""
-    first = downloaded_photo(line_item__order__order_number="#1270", position=1)
+    first = downloaded_photo(
+        line_item__order__order_number="#1270",
+        line_item__order__status=Order.Status.READY_FOR_REVIEW,
+        position=1,
+    )
     images = [first] + [
         downloaded_photo(line_item=first.line_item, position=p) for p in range(2, 5)
     ]
@@ -93,3 +100,27 @@ def test_an_operator_reviews_four_pages_by_keyboard_and_the_redo_appears_live(
     assert width <= 820, f"the workspace is cut off at 820 px ({width} px wide)"
     screenshot(page, "review-820")
     assert serious_violations(page) == []
+
+    # The redo is approved too; with a current book the operator approves the order.
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    expect(shown(page)).to_contain_text("Omalovánka v2 · 5 kroků")
+    page.keyboard.press("a")
+    expect(progress).to_have_text("4/4 schváleno")
+    book_current_for(pages[0].image.line_item)
+    page.get_by_role("button", name="Schválit objednávku").press("Enter")
+    expect(page).to_have_url(f"{server.url}/orders/1270/")
+    expect(page.locator("#lifecycle")).to_contain_text("Stav: Schváleno")
+    assert Order.objects.get(order_number="#1270").status == Order.Status.APPROVED
+
+
+def book_current_for(line_item: LineItem) -> None:
+    """Each photo's selected page traced to a selected SVG, and a book built from them:
+    what "Vygenerovat SVG" and "Vygenerovat PDF" would leave (covered by their own tests)."""
+    sources = []
+    for image in line_item.images.order_by("position"):
+        page = ColoringVersion.objects.get(image=image, is_selected=True)
+        svg = SvgVersionFactory(
+            image=image, coloring_version=page, status="completed", is_selected=True
+        )
+        sources.append(svg.pk)
+    book_of(line_item, sources=sources)
