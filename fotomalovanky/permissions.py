@@ -23,9 +23,10 @@ from typing import Any
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, PermissionsMixin
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
 from orders.models import Order
+from orders.selectors import order_get_by_number
 
 OPERATE_PERMISSION = "orders.operate_orders"
 PRINT_PERMISSION = "orders.print_orders"
@@ -91,12 +92,45 @@ def orders_visible(user: AnyUser | None, orders: QuerySet[Order]) -> QuerySet[Or
     return orders if statuses is None else orders.filter(status__in=statuses)
 
 
-def order_visible(user: AnyUser | None, order: Order) -> bool:
-    role = role_of(user)
+def status_visible(role: Role | None, status: str) -> bool:
+    """Whether `role` sees an order in `status` (the live push asks this per role)."""
     if role is None:
         return False
     statuses = VISIBLE_STATUSES[role]
-    return statuses is None or order.status in statuses
+    return statuses is None or status in statuses
+
+
+def order_visible(user: AnyUser | None, order: Order) -> bool:
+    return status_visible(role_of(user), order.status)
+
+
+def order_get_visible(user: AnyUser | None, number: str) -> Order:
+    """The order at /orders/<number>/ if the user may see it; Http404 otherwise, so a
+    printer cannot tell an order not yet approved from one that does not exist."""
+    order = order_get_by_number(number)
+    if not order_visible(user, order):
+        raise Http404("Objednávka nenalezena.")
+    return order
+
+
+def file_visible(user: AnyUser | None, path: str) -> bool:
+    """Whether the user may fetch the stored file at `path`. Files of an order live
+    under its id (`{order_id}/…`, ARCHITECTURE.md's storage layout) and follow the
+    order's visibility; anything else (`drafts/…` of manual orders) is operators' only."""
+    if can(user, Capability.OPERATE):
+        return True
+    head = path.split("/", 1)[0]
+    if not head.isdigit():
+        return False
+    order = Order.objects.filter(pk=int(head)).only("status").first()
+    return order is not None and order_visible(user, order)
+
+
+def capabilities(role: Role | None) -> dict[str, bool]:
+    """`{"view": …, "print": …, "operate": …}` for templates (`{% if can.operate %}`): the
+    pages offer only the buttons their viewer may use."""
+    held = CAPABILITIES[role] if role is not None else frozenset()
+    return {capability.value: capability in held for capability in Capability}
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:

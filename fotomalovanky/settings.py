@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -95,6 +96,10 @@ MIDDLEWARE = [
     "fotomalovanky.middleware.CommonMiddleware",
     "fotomalovanky.middleware.CsrfViewMiddleware",
     "fotomalovanky.middleware.AuthenticationMiddleware",
+    # django-axes (login throttling, see "Logins" below) by its own path, which its
+    # check looks for. It can run either way; here, between sync-only neighbours, Django
+    # runs it synchronously, so it adds no thread hand-off.
+    "axes.middleware.AxesMiddleware",
     "fotomalovanky.middleware.MessageMiddleware",
     "fotomalovanky.middleware.XFrameOptionsMiddleware",
     "fotomalovanky.middleware.HtmxMiddleware",
@@ -114,6 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fotomalovanky.web.context.capabilities_context",
             ],
         },
     },
@@ -450,9 +456,11 @@ INSTALLED_APPS += ["ninja"]
 
 # --- Security (effective when DEBUG is off and behind HTTPS) ---
 # The defaults let development run over plain http; README.md lists the production values,
-# with which `manage.py check --deploy` is clean.
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# with which `manage.py check --deploy` is clean. With DEBUG off the session and CSRF
+# cookies are Secure unless told otherwise: browsers still keep them on http://localhost
+# (bin/run's address), and a login can never leak over plain http elsewhere.
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 )
@@ -495,6 +503,26 @@ CONTENT_SECURITY_POLICY = {
 }
 # As an app only for its checks of the settings above.
 INSTALLED_APPS += ["csp"]
+
+# --- Logins (django-axes) ---
+# The staff login is the admin's. After AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for AXES_COOLOFF_TIME (429 with
+# templates/axes/lockout.html, in Czech), even with the right password; a successful
+# login clears the count. Per pair, so that a guesser cannot lock a colleague out from
+# elsewhere, nor try many usernames from one address without being counted for each.
+INSTALLED_APPS += ["axes"]
+# AxesStandaloneBackend first: it refuses a locked-out pair before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "fotomalovanky.logins.client_ip"
 
 # Django's checks look for these middleware by exact dotted path and so miss our
 # sync-only subclasses; fotomalovanky/checks.py runs them against the subclasses instead.

@@ -7,7 +7,9 @@ same secret for another purpose is not accepted here). The algorithm is pinned, 
 short secret refuses every token with a message that names the variable.
 
 Everything that fails to authenticate answers 401; an authenticated user who is not
-staff, or a session request without its CSRF token, answers 403.
+staff or has no role (fotomalovanky/permissions.py), who lacks the endpoint's
+capability, or a session request without its CSRF token, answers 403. Each endpoint
+names its capability once, as its `auth` (`api_auth(Capability.VIEW)`).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from typing import Any, TypeVar
 
 import jwt
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
+
+from fotomalovanky.permissions import FORBIDDEN, Capability, can, requires, role_of
 
 ALGORITHM = "HS256"
 AUDIENCE = "fotomalovanky-api"
@@ -35,6 +38,7 @@ LEEWAY = timedelta(seconds=30)
 MIN_SECRET_LENGTH = 32
 MAX_TOKEN_DAYS = 3650
 NOT_STAFF = "Účet nemá přístup k API (není členem personálu)."
+NO_ROLE = "Účet nemá přidělenou roli (Operátor nebo Tiskař), a proto nemá přístup k API."
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -72,8 +76,10 @@ def api_token_issue(*, username: str, days: int) -> str:
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise ValueError(f"The token must be valid for 1 to {MAX_TOKEN_DAYS} days.")
     user = get_user_model().objects.filter(username=username).first()
-    if user is None or not user.is_active or not user.is_staff:
-        raise ApiTokenConfigError(f"{username!r} is not an active staff user.")
+    if user is None or role_of(user) is None:
+        raise ApiTokenConfigError(
+            f"{username!r} is not an active staff user with a role (operator or printer)."
+        )
     now = timezone.now()
     claims = {"sub": username, "aud": AUDIENCE, "iat": now, "exp": now + timedelta(days=days)}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
@@ -106,15 +112,13 @@ def api_token_authenticate(*, token: str) -> tuple[User, dict[str, Any]]:
     """The staff member a valid token speaks for, and the token's claims.
 
     Raises ApiAuthError: 401 for an invalid or expired token or an unknown or inactive
-    user, 403 for an active user who is not staff.
+    user, 403 for an active user who is not staff or has no role.
     """
     claims = api_token_claims(token=token)
     user = get_user_model().objects.filter(username=claims["sub"]).first()
     if user is None or not user.is_active:
         raise ApiAuthError("Token neplatí: účet neexistuje nebo je neaktivní.")
-    if not user.is_staff:
-        raise ApiAuthError(NOT_STAFF, status=403)
-    return user, claims
+    return role_required(user), claims
 
 
 def api_token_user(*, token: str) -> User:
@@ -122,33 +126,57 @@ def api_token_user(*, token: str) -> User:
     return api_token_authenticate(token=token)[0]
 
 
-def session_staff_user(request: HttpRequest) -> User | None:
-    """The logged-in staff member of a browser session, or None without a login.
+def role_required(user: User) -> User:
+    """`user`, if staff with a role; ApiAuthError (403) saying which is missing."""
+    if not user.is_staff:
+        raise ApiAuthError(NOT_STAFF, status=403)
+    if role_of(user) is None:
+        raise ApiAuthError(NO_ROLE, status=403)
+    return user
 
-    Raises ApiAuthError (403) when the user is not staff or an unsafe request lacks its
-    CSRF token: a session cookie is sent by the browser on its own, so without the
-    token another site could make the browser act for the user.
+
+def capability_required(user: User, capability: Capability) -> User:
+    """`user`, if their role holds `capability`; ApiAuthError (403) otherwise."""
+    if not can(role_required(user), capability):
+        raise ApiAuthError(FORBIDDEN, status=403)
+    return user
+
+
+def session_staff_user(request: HttpRequest) -> User | None:
+    """The logged-in staff member (with a role) of a browser session, or None without
+    a login.
+
+    Raises ApiAuthError (403) when the user is not staff, has no role, or an unsafe
+    request lacks its CSRF token: a session cookie is sent by the browser on its own,
+    so without the token another site could make the browser act for the user.
     """
     user = getattr(request, "user", None)  # None without AuthenticationMiddleware
     if user is None or not user.is_authenticated:
         return None
     if check_csrf(request) is not None:
         raise ApiAuthError("Chybí nebo nesedí CSRF token (hlavička X-CSRFToken).", status=403)
-    if not user.is_staff:
-        raise ApiAuthError(NOT_STAFF, status=403)
-    return user
+    return role_required(user)
+
+
+def caller(request: HttpRequest) -> User:
+    """The user an endpoint's request speaks for (set by ninja's auth)."""
+    return request.auth  # type: ignore[attr-defined]
 
 
 def actor(request: HttpRequest) -> str:
     """Who acts, for the audit trail: "api:<username>"."""
-    return f"api:{request.auth.get_username()}"  # type: ignore[attr-defined]  # set by ninja's auth
+    return f"api:{caller(request).get_username()}"
 
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <JWT>`; a header with a bad token is refused outright."""
 
+    def __init__(self, capability: Capability) -> None:
+        super().__init__()
+        self.capability = capability
+
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        return api_token_user(token=token)
+        return capability_required(api_token_user(token=token), self.capability)
 
 
 class StaffSessionAuth(APIKeyCookie):
@@ -156,13 +184,28 @@ class StaffSessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
+    def __init__(self, capability: Capability) -> None:
+        super().__init__()
+        self.capability = capability
+
     def _get_key(self, request: HttpRequest) -> str | None:
         # The CSRF check belongs to an authenticated session only (see
         # session_staff_user): an anonymous request is "not authenticated" (401).
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        return session_staff_user(request)
+        user = session_staff_user(request)
+        return None if user is None else capability_required(user, self.capability)
+
+
+def api_auth(capability: Capability) -> list[TokenAuth | StaffSessionAuth]:
+    """An endpoint's `auth`: a token or a session whose role holds `capability`."""
+    return [TokenAuth(capability), StaffSessionAuth(capability)]
+
+
+# What the endpoints name as their `auth` (a printer reads; everything else operates).
+VIEW = api_auth(Capability.VIEW)
+OPERATE = api_auth(Capability.OPERATE)
 
 
 def bearer_token(request: HttpRequest) -> str | None:
@@ -178,20 +221,24 @@ def error_response(exc: ApiAuthError) -> JsonResponse:
     return response
 
 
-def staff_or_token_required(view: View) -> View:
-    """For plain Django views (stored files, API docs): a staff session as
-    `staff_member_required` wants it (else the login page), or a valid API token."""
-    session_view = staff_member_required(view)
+def requires_or_token(capability: Capability) -> Callable[[View], View]:
+    """For plain Django views (stored files, API docs): a session as `requires` wants it
+    (else the login page or a 403), or a valid API token whose user holds `capability`."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        token = bearer_token(request)
-        if token is None:
-            return session_view(request, *args, **kwargs)
-        try:
-            request.user = api_token_user(token=token)
-        except ApiAuthError as exc:
-            return error_response(exc)
-        return view(request, *args, **kwargs)
+    def decorate(view: View) -> View:
+        session_view = requires(capability)(view)
 
-    return wrapper  # type: ignore[return-value]  # wraps() keeps the view's signature
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            token = bearer_token(request)
+            if token is None:
+                return session_view(request, *args, **kwargs)
+            try:
+                request.user = capability_required(api_token_user(token=token), capability)
+            except ApiAuthError as exc:
+                return error_response(exc)
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]  # wraps() keeps the view's signature
+
+    return decorate

@@ -13,12 +13,13 @@ from typing import Annotated
 from django.http import Http404, HttpRequest
 from ninja import Body, Path, Router
 
+from fotomalovanky.permissions import order_visible
 from orders.models import LineItem
 from processing.books import line_item_books
 from processing.models import BookVersion
 from processing.services import book_generate, order_book_generate
 
-from .auth import actor
+from .auth import OPERATE, VIEW, actor, caller
 from .images import order_generate
 from .params import MAX_ID, OrderNumber
 from .schemas import BookOptionsIn, BookVersionOut, GenerateOut, responses
@@ -30,9 +31,10 @@ BookBody = Annotated[BookOptionsIn | None, Body()]
 LINE_ITEM_NOT_FOUND = "Položka nenalezena."
 
 
-def _line_item(line_item_id: int) -> LineItem:
+def _line_item(request: HttpRequest, line_item_id: int) -> LineItem:
+    """The line item, if its order is one the caller may see (else 404)."""
     line_item = LineItem.objects.select_related("order").filter(pk=line_item_id).first()
-    if line_item is None:
+    if line_item is None or not order_visible(caller(request), line_item.order):
         raise Http404(LINE_ITEM_NOT_FOUND)
     return line_item
 
@@ -43,6 +45,7 @@ def _confirmed(body: BookOptionsIn | None) -> bool:
 
 @router.post(
     "/orders/{order_number}/generate-pdf",
+    auth=OPERATE,
     response=responses(GenerateOut, 400, 404, 422),
     summary="A book for every line item of an order that can have one",
 )
@@ -57,6 +60,7 @@ def order_generate_pdf(
 
 @router.post(
     "/line-items/{line_item_id}/generate-pdf",
+    auth=OPERATE,
     response=responses(BookVersionOut, 400, 404, 422),
     summary="Build a line item's book",
 )
@@ -65,7 +69,7 @@ def line_item_generate_pdf(
 ) -> BookVersion:
     """The new book in `queued`, or the one already in progress (two calls, one book)."""
     return book_generate(
-        line_item=_line_item(line_item_id),
+        line_item=_line_item(request, line_item_id),
         actor=actor(request),
         confirm_incomplete=_confirmed(body),
     )
@@ -73,9 +77,10 @@ def line_item_generate_pdf(
 
 @router.get(
     "/line-items/{line_item_id}/book-versions",
+    auth=VIEW,
     response=responses(list[BookVersionOut], 404),
     summary="A line item's books",
 )
 def book_versions(request: HttpRequest, line_item_id: LineItemId) -> list[BookVersion]:
     """Newest first; `url` is the PDF's staff-only address once completed."""
-    return line_item_books(_line_item(line_item_id).pk)
+    return line_item_books(_line_item(request, line_item_id).pk)

@@ -7,10 +7,12 @@
 
 `fotomalovanky.web.live` sends them to the `events` group after the change commits; this
 consumer only forwards them, one JSON text frame each. A client authenticates with
-`?token=<JWT>` (the API's token) or a staff session. Anyone else is accepted and closed
-at once with 4401 (not authenticated) or 4403 (not staff), so that the client learns
-why; a handshake refusal would only show an HTTP 403. A token's expiry is checked again
-with each event: the socket closes with 4401 once the token has run out.
+`?token=<JWT>` (the API's token) or a staff session, of an operator: the stream carries
+every order's events, and a printer sees only some orders. Anyone else is accepted and
+closed at once with 4401 (not authenticated) or 4403 (not an operator), so that the
+client learns why; a handshake refusal would only show an HTTP 403. A token's expiry
+is checked again with each event: the socket closes with 4401 once the token has run
+out.
 
 Origins: a browser (session or token) must come from one of ALLOWED_HOSTS, as on every
 route under /ws/; that stops another site from riding a staff member's session. A
@@ -33,14 +35,15 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import User
 from django.urls import path
 
+from fotomalovanky.permissions import Capability
 from fotomalovanky.web.live import EVENTS_GROUP
 
-from .auth import LEEWAY, NOT_STAFF, ApiAuthError, api_token_authenticate
+from .auth import LEEWAY, ApiAuthError, api_token_authenticate, capability_required
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 # A WebSocket close reason holds at most 123 bytes, so short English ones.
-REASONS = {CLOSE_UNAUTHENTICATED: "not authenticated", CLOSE_FORBIDDEN: "not staff"}
+REASONS = {CLOSE_UNAUTHENTICATED: "not authenticated", CLOSE_FORBIDDEN: "not an operator"}
 
 
 def _query_token(scope: Mapping[str, Any]) -> str | None:
@@ -50,7 +53,13 @@ def _query_token(scope: Mapping[str, Any]) -> str | None:
 
 @database_sync_to_async
 def _token_authenticate(token: str) -> tuple[User, dict[str, Any]]:
-    return api_token_authenticate(token=token)
+    user, claims = api_token_authenticate(token=token)
+    return capability_required(user, Capability.OPERATE), claims
+
+
+@database_sync_to_async
+def _operator_required(user: User) -> None:
+    capability_required(user, Capability.OPERATE)  # reads the user's groups
 
 
 async def events_authenticate(scope: Mapping[str, Any]) -> float | None:
@@ -65,8 +74,7 @@ async def events_authenticate(scope: Mapping[str, Any]) -> float | None:
     user = scope.get("user")
     if user is None or not user.is_authenticated:
         raise ApiAuthError("not authenticated")
-    if not (user.is_active and user.is_staff):
-        raise ApiAuthError(NOT_STAFF, status=403)
+    await _operator_required(user)
     return None
 
 

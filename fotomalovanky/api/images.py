@@ -22,7 +22,7 @@ from processing.services import (
 )
 
 from . import selectors
-from .auth import actor
+from .auth import OPERATE, VIEW, actor, caller
 from .params import ImageId, OrderNumber
 from .schemas import (
     ColoringSettingsIn,
@@ -55,6 +55,7 @@ def order_generate(
 
 @router.post(
     "/orders/{order_number}/generate-coloring",
+    auth=OPERATE,
     response=responses(GenerateOut, 400, 404, 422),
     summary="Colouring pages for every eligible photo of an order",
 )
@@ -69,6 +70,7 @@ def order_generate_coloring(
 
 @router.post(
     "/images/{image_id}/generate-coloring",
+    auth=OPERATE,
     response=responses(ColoringVersionOut, 400, 404, 422),
     summary="A new colouring version of one photo",
 )
@@ -83,15 +85,17 @@ def image_generate_coloring(
 
 @router.get(
     "/images/{image_id}/coloring-versions",
+    auth=VIEW,
     response=responses(list[ColoringVersionOut], 404),
     summary="Colouring versions of a photo",
 )
 def coloring_versions(request: HttpRequest, image_id: ImageId) -> list[ColoringVersion]:
-    return selectors.image_versions(image_id=image_id, kind=COLORING)
+    return selectors.image_versions(image_id=image_id, kind=COLORING, user=caller(request))
 
 
 @router.post(
     "/orders/{order_number}/generate-svg",
+    auth=OPERATE,
     response=responses(GenerateOut, 400, 404, 422),
     summary="SVGs for every eligible photo of an order",
 )
@@ -106,6 +110,7 @@ def order_generate_svg(
 
 @router.post(
     "/images/{image_id}/generate-svg",
+    auth=OPERATE,
     response=responses(SvgVersionOut, 400, 404, 422),
     summary="A new SVG version of one photo",
 )
@@ -119,8 +124,9 @@ def image_generate_svg(request: HttpRequest, image_id: ImageId, body: SvgBody = 
 
 @router.get(
     "/images/{image_id}/svg-versions",
+    auth=VIEW,
     response=responses(list[SvgVersionOut], 404),
     summary="SVG versions of a photo",
 )
 def svg_versions(request: HttpRequest, image_id: ImageId) -> list[SvgVersion]:
-    return selectors.image_versions(image_id=image_id, kind=SVG)
+    return selectors.image_versions(image_id=image_id, kind=SVG, user=caller(request))

@@ -2,8 +2,10 @@
 
 Every endpoint of the seed keeps its method and path. Endpoints parse the request, call
 one service or selector and shape the answer; rules live in the services. Auth: a
-bearer token or a staff session (see `auth`); `/health` is public; the OpenAPI document
-and its docs page are for staff (or a token). Errors: see `errors`.
+bearer token or a staff session (see `auth`) of a user whose role holds the capability
+the endpoint names as its `auth` (`VIEW` or `OPERATE`; one that names none is for
+operators); `/health` is public; the OpenAPI document and its docs page are for anyone
+with a role (or a token). Errors: see `errors`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from .auth import StaffSessionAuth, TokenAuth, staff_or_token_required
+from fotomalovanky.permissions import Capability
+
+from .auth import OPERATE, requires_or_token
 from .books import router as books_router
 from .errors import register_exception_handlers
 from .health import router as health_router
@@ -35,8 +39,8 @@ api = Api(
         "Live events: WebSocket `/ws/events/?token=<token>`."
     ),
     urls_namespace="api",
-    auth=[TokenAuth(), StaffSessionAuth()],
-    docs_decorator=staff_or_token_required,
+    auth=OPERATE,
+    docs_decorator=requires_or_token(Capability.VIEW),
 )
 register_exception_handlers(api)
 

@@ -10,7 +10,7 @@ from processing.models import ColoringVersion, SvgVersion
 from processing.services import version_retry, version_select
 
 from . import selectors
-from .auth import actor
+from .auth import OPERATE, actor
 from .params import ImageId, VersionId
 from .schemas import ColoringVersionOut, StatusOut, SvgVersionOut, responses
 
@@ -34,6 +34,7 @@ def _select(
 
 @router.post(
     "/coloring-versions/{version_id}/retry",
+    auth=OPERATE,
     response=responses(ColoringVersionOut, 400, 404),
     summary="Retry a failed colouring version",
 )
@@ -44,6 +45,7 @@ def coloring_retry(request: HttpRequest, version_id: VersionId) -> ColoringVersi
 
 @router.post(
     "/svg-versions/{version_id}/retry",
+    auth=OPERATE,
     response=responses(SvgVersionOut, 400, 404),
     summary="Retry a failed SVG version",
 )
@@ -54,6 +56,7 @@ def svg_retry(request: HttpRequest, version_id: VersionId) -> SvgVersion:
 
 @router.post(
     "/images/{image_id}/select-coloring/{version_id}",
+    auth=OPERATE,
     response=responses(StatusOut, 400, 404),
     summary="Choose a photo's colouring",
 )
@@ -64,6 +67,7 @@ def coloring_select(request: HttpRequest, image_id: ImageId, version_id: Version
 
 @router.post(
     "/images/{image_id}/select-svg/{version_id}",
+    auth=OPERATE,
     response=responses(StatusOut, 400, 404),
     summary="Choose a photo's SVG",
 )

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from fotomalovanky.permissions import Capability, order_get_visible, requires
 from orders.models import Image, Order
-from orders.selectors import order_get_by_number
 from processing import services as processing
 from processing.errors import ProcessingRuleError, ProcessingValidationError
 from processing.kinds import KINDS
@@ -66,7 +65,7 @@ def _run(
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def orders_fetch(request: HtmxHttpRequest) -> HttpResponse:
     return _run(
         request,
@@ -81,12 +80,12 @@ def order_action(
     request: HtmxHttpRequest, number: str, service: Callable[..., object], ok: str, failed: str
 ) -> HttpResponse:
     """An order-level button: `service(order=…, actor=…)` and its banner."""
-    order = order_get_by_number(number)
+    order = order_get_visible(request.user, number)
     return _run(request, order, lambda: service(order=order, actor=actor(request)), ok, failed)
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def order_sync(request: HtmxHttpRequest, number: str) -> HttpResponse:
     return order_action(
         request,
@@ -98,7 +97,7 @@ def order_sync(request: HtmxHttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def order_generate_coloring(request: HtmxHttpRequest, number: str) -> HttpResponse:
     return order_action(
         request,
@@ -110,7 +109,7 @@ def order_generate_coloring(request: HtmxHttpRequest, number: str) -> HttpRespon
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def order_generate_svg(request: HtmxHttpRequest, number: str) -> HttpResponse:
     return order_action(
         request,
@@ -121,8 +120,8 @@ def order_generate_svg(request: HtmxHttpRequest, number: str) -> HttpResponse:
     )
 
 
-def _image(number: str, image_id: int) -> Image:
-    order = order_get_by_number(number)
+def _image(request: HttpRequest, number: str, image_id: int) -> Image:
+    order = order_get_visible(request.user, number)
     return get_object_or_404(
         Image.objects.select_related("line_item__order"), pk=image_id, line_item__order=order
     )
@@ -154,9 +153,9 @@ def _card_response(
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def image_generate_coloring(request: HtmxHttpRequest, number: str, image_id: int) -> HttpResponse:
-    image = _image(number, image_id)
+    image = _image(request, number, image_id)
     settings = settings_read(ColoringSettingsForm(request.POST))
     return _card_response(
         request,
@@ -167,9 +166,9 @@ def image_generate_coloring(request: HtmxHttpRequest, number: str, image_id: int
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def image_generate_svg(request: HtmxHttpRequest, number: str, image_id: int) -> HttpResponse:
-    image = _image(number, image_id)
+    image = _image(request, number, image_id)
     settings = settings_read(SvgSettingsForm(request.POST))
     return _card_response(
         request,
@@ -186,11 +185,11 @@ def _version(image: Image, kind: str, version_id: int) -> VersionBase:
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def version_select(
     request: HtmxHttpRequest, number: str, image_id: int, kind: str, version_id: int
 ) -> HttpResponse:
-    image = _image(number, image_id)
+    image = _image(request, number, image_id)
     version = _version(image, kind, version_id)
     return _card_response(
         request,
@@ -200,11 +199,11 @@ def version_select(
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def version_retry(
     request: HtmxHttpRequest, number: str, image_id: int, kind: str, version_id: int
 ) -> HttpResponse:
-    image = _image(number, image_id)
+    image = _image(request, number, image_id)
     version = _version(image, kind, version_id)
     return _card_response(
         request,

@@ -7,13 +7,12 @@ line item's action answers with its book panel, showing why nothing was built in
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from fotomalovanky.permissions import Capability, order_get_visible, requires
 from orders.models import LineItem
-from orders.selectors import order_get_by_number
 from processing import services as processing
 from processing.errors import ProcessingRuleError
 
@@ -27,7 +26,7 @@ def _confirmed(request: HtmxHttpRequest) -> bool:
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def order_generate_pdf(request: HtmxHttpRequest, number: str) -> HttpResponse:
     def service(**kwargs: object) -> object:
         return processing.order_book_generate(confirm_incomplete=_confirmed(request), **kwargs)  # type: ignore[arg-type]
@@ -38,11 +37,11 @@ def order_generate_pdf(request: HtmxHttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def line_item_book_generate(
     request: HtmxHttpRequest, number: str, line_item_id: int
 ) -> HttpResponse:
-    order = order_get_by_number(number)
+    order = order_get_visible(request.user, number)
     line_item = get_object_or_404(LineItem, pk=line_item_id, order=order)
     message = ""
     try:

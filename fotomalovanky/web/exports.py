@@ -8,14 +8,13 @@ to print. What goes in is `processing.exports`' business; here only the response
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from common.zipstream import ZipEntry, zip_stream
+from fotomalovanky.permissions import Capability, order_get_visible, orders_visible, requires
 from orders.models import Order
-from orders.selectors import order_get_by_number
 from processing.exports import order_export, print_batch
 
 from .streaming import streamed
@@ -32,18 +31,19 @@ def _zip_response(
 
 
 @require_GET
-@staff_member_required
+@requires(Capability.PRINT)
 def order_zip(request: HttpRequest, number: str) -> StreamingHttpResponse:
-    order = order_get_by_number(number)
+    order = order_get_visible(request.user, number)
     # Listed here, in the view: the stream itself only reads the stored files.
     return _zip_response(request, list(order_export(order)), f"{order.number}.zip")
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.PRINT)
 def print_batch_zip(request: HttpRequest) -> HttpResponseBase:
     ids = [int(value) for value in request.POST.getlist("orders") if value.isdigit()]
-    entries = list(print_batch(Order.objects.filter(pk__in=ids)))
+    # A printer's batch holds only the orders they may see, whatever ids were posted.
+    entries = list(print_batch(orders_visible(request.user, Order.objects.filter(pk__in=ids))))
     if not entries:
         messages.error(request, "Vybrané objednávky nemají žádné hotové PDF.")
         return redirect("orders:list")

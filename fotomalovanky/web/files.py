@@ -1,4 +1,5 @@
-"""Stored files: served to logged-in staff only, never from a public address.
+"""Stored files: served to logged-in staff only (a printer only the files of orders they
+see), never from a public address.
 
 `file_url` is the one way pages, the admin and the API link to a stored file.
 """
@@ -30,7 +31,8 @@ from common.storage import (
     stored_presigned_url,
     stored_stream,
 )
-from fotomalovanky.api.auth import staff_or_token_required
+from fotomalovanky.api.auth import requires_or_token
+from fotomalovanky.permissions import Capability, file_visible
 
 from .streaming import FileChunks, streamed
 
@@ -61,7 +63,7 @@ UNAVAILABLE = "Úložiště souborů je teď nedostupné, zkuste to prosím za c
 
 
 @require_safe
-@staff_or_token_required
+@requires_or_token(Capability.VIEW)
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Serve a stored file to logged-in staff only, after the check above.
 
@@ -71,6 +73,8 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     gets a Czech sentence (the cards show it in place of the picture), never a 500.
     """
     try:
+        if not file_visible(request.user, path):
+            raise FileNotFoundError(path)  # as if absent: nothing said about other orders
         response = _serve(request, path, _download_name(request))
     except (FileNotFoundError, SuspiciousFileOperation):
         response = HttpResponseNotFound(MISSING, content_type=TEXT)

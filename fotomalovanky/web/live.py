@@ -11,7 +11,10 @@ JSON events (the seed's names and payloads) go to the `events` group, which the 
      "status": "processing"}
 
 HTML fragments for the staff pages go to `orders` (the list) and `order-<id>` (one
-order's detail page). The receivers below turn the domain's signals into both:
+order's detail page), each once per role that may see the order (`role_fragments`):
+operators' sockets join the plain groups, printers' `orders-printer` and
+`order-<id>-printer`, so a printer receives neither rows of orders they cannot see nor
+buttons they cannot use. The receivers below turn the domain's signals into both:
 `orders.signals.order_changed` and `processing.signals.version_changed`, whose fragment
 (the version's parent, re-rendered) is chosen by kind in `PARENT_FRAGMENTS`.
 
@@ -30,7 +33,8 @@ from channels.layers import get_channel_layer
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 
-from orders.models import Image
+from fotomalovanky.permissions import Role, capabilities, status_visible
+from orders.models import Image, Order
 from orders.selectors import order_list
 from orders.signals import order_changed
 from processing.signals import version_changed
@@ -50,7 +54,14 @@ def order_group(order_id: int) -> str:
     return f"order-{order_id}"
 
 
+def role_group(group: str, role: Role) -> str:
+    """The group of `role`'s sockets among those of `group` (operators: `group` itself)."""
+    return group if role is Role.OPERATOR else f"{group}-{role}"
+
+
 Message = tuple[str, dict[str, Any]]  # (group, message)
+# Renders a fragment for one role's capabilities (the templates' `can`).
+Render = Callable[[dict[str, bool]], str]
 
 
 def send_all(messages: list[Message]) -> None:
@@ -78,6 +89,16 @@ def html_fragment(group: str, html: str) -> Message:
     return group, {"type": "html.fragment", "html": html}
 
 
+def role_fragments(group: str, status: str, render: Render) -> list[Message]:
+    """The fragment for each role that sees an order in `status`, rendered with that
+    role's capabilities, to that role's sockets of `group`."""
+    return [
+        html_fragment(role_group(group, role), render(capabilities(role)))
+        for role in Role
+        if status_visible(role, status)
+    ]
+
+
 @receiver(order_changed, dispatch_uid="fotomalovanky.web.live.order_changed")
 def order_changed_broadcast(
     sender: object, order_id: int, order_number: str, created: bool = False, **kwargs: Any
@@ -95,45 +116,54 @@ def order_changed_broadcast(
 
 def _order_fragments(order_id: int, created: bool) -> list[Message]:
     order = order_list().get(pk=order_id)
-    if created:
-        # Each open list re-fetches its own page, search and filter (static/js/live.js).
-        row = f'<div id="orders-signal" hidden data-order="{order_id}"></div>'
-    else:
+
+    def row(can: dict[str, bool]) -> str:
+        if created:
+            # Each open list re-fetches its own page, search and filter (static/js/live.js).
+            return f'<div id="orders-signal" hidden data-order="{order_id}"></div>'
         # The board's own row, annotated as the board's rows are (fotomalovanky.web.board).
-        row = render_to_string(
-            "orders/order_list.html#order-row", {"order": board_order(order_id=order_id)}
-        )
+        context = {"order": board_order(order_id=order_id), "can": can}
+        return render_to_string("orders/order_list.html#order-row", context)
+
     context = {"order": order, "detail": order_cards(order=order)}
-    header = render_to_string("orders/order_detail.html#order-header", context)
-    return [html_fragment(LIST_GROUP, row), html_fragment(order_group(order_id), header)]
+
+    def header(can: dict[str, bool]) -> str:
+        return render_to_string("orders/order_detail.html#order-header", {**context, "can": can})
+
+    return [
+        *role_fragments(LIST_GROUP, order.status, row),
+        *role_fragments(order_group(order_id), order.status, header),
+    ]
 
 
-def _image_card(image_id: int) -> str:
-    return render_to_string(
-        "orders/partials/image_card.html", card_context(image_card(image_id=image_id))
-    )
+def _image_card(image_id: int) -> Render:
+    context = card_context(image_card(image_id=image_id))
+    return lambda can: render_to_string("orders/partials/image_card.html", {**context, "can": can})
 
 
-def _book_panel(line_item_id: int) -> str:
-    return render_to_string(
-        "orders/partials/book_panel.html", {"book": book_panel(line_item_id=line_item_id)}
-    )
+def _book_panel(line_item_id: int) -> Render:
+    context = {"book": book_panel(line_item_id=line_item_id)}
+    return lambda can: render_to_string("orders/partials/book_panel.html", {**context, "can": can})
 
 
-def _svg_fragments(image_id: int) -> str:
+def _svg_fragments(image_id: int) -> Render:
     # A new or chosen SVG also changes whether the photo's book can be built, or is stale.
     line_item_id = Image.objects.values_list("line_item_id", flat=True).get(pk=image_id)
-    return _image_card(image_id) + _book_panel(line_item_id)
+    card, book = _image_card(image_id), _book_panel(line_item_id)
+    return lambda can: card(can) + book(can)
 
 
-def _coloring_fragments(image_id: int) -> str:
-    # A page's status or verdict also changes the review workspace's panel and progress.
-    return _image_card(image_id) + review_fragments(image_id)
+def _coloring_fragments(image_id: int) -> Render:
+    # A page's status or verdict also changes the review workspace's panel and progress
+    # (operators' only: a printer has no review workspace).
+    card, review = _image_card(image_id), review_fragments(image_id)
+    return lambda can: card(can) + (review if can["operate"] else "")
 
 
-# What a version change re-renders, by kind: the fragment of the version's parent row.
+# What a version change re-renders, by kind: the fragment of the version's parent row
+# (its context read once, rendered for each role that sees the order).
 # A kind without an entry still gets its JSON event out.
-PARENT_FRAGMENTS: dict[str, Callable[[int], str]] = {
+PARENT_FRAGMENTS: dict[str, Callable[[int], Render]] = {
     "coloring": _coloring_fragments,
     "svg": _svg_fragments,
     "book": _book_panel,
@@ -151,10 +181,11 @@ def version_changed_broadcast(
 ) -> None:
     """Send the version's JSON event and its parent's fragment (a photo's card)."""
     messages = []
-    render = PARENT_FRAGMENTS.get(kind)
+    fragment = PARENT_FRAGMENTS.get(kind)
     try:
-        if render is not None:
-            messages.append(html_fragment(order_group(order_id), render(parent_id)))
+        if fragment is not None:
+            status = Order.objects.values_list("status", flat=True).get(pk=order_id)
+            messages += role_fragments(order_group(order_id), status, fragment(parent_id))
     except Exception:  # as above: the JSON event still goes out
         logger.exception("Could not render the %s fragment of %s", kind, parent_id)
     messages.append(json_event(event))

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from common.storage import StorageUnavailable
+from fotomalovanky.permissions import Capability, requires
 from orders.errors import ManualOrderInvalid
 from orders.models import LAYOUT_GALLERY, LAYOUTS, Order
 from orders.selectors import draft_photos_get
@@ -157,7 +157,7 @@ def manual_order_form(
 
 
 @require_http_methods(["GET", "POST"])
-@staff_member_required
+@requires(Capability.OPERATE)
 def order_new_view(request: HtmxHttpRequest) -> HttpResponse:
     def done(order: Order) -> HttpResponse:
         messages.success(request, f"Ruční objednávka {order.order_number} vytvořena.")
@@ -174,7 +174,7 @@ def _to_order(request: HtmxHttpRequest, order: Order) -> HttpResponse:
 
 
 @require_POST
-@staff_member_required
+@requires(Capability.OPERATE)
 def sample_order_create_view(request: HtmxHttpRequest) -> HttpResponse:
     try:
         order = sample_order_create(actor=actor(request))
