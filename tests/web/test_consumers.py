@@ -147,7 +147,7 @@ async def test_a_printer_sees_live_only_the_orders_a_printer_may_see() -> None:
     await operators_list.disconnect()
 
 
-async def test_a_printers_detail_socket_opens_only_for_a_visible_order_without_operators_buttons() -> (
+async def test_a_printers_detail_socket_opens_only_for_a_visible_order_sans_operator_buttons() -> (
     None
 ):
     await sync_to_async(OrderFactory)(order_number="#1270")
