@@ -459,8 +459,10 @@ INSTALLED_APPS += ["ninja"]
 # with which `manage.py check --deploy` is clean. With DEBUG off the session and CSRF
 # cookies are Secure unless told otherwise: browsers still keep them on http://localhost
 # (bin/run's address), and a login can never leak over plain http elsewhere.
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_SECURE = (
+    env.bool("SESSION_COOKIE_SECURE") if _given("SESSION_COOKIE_SECURE") else not DEBUG
+)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE") if _given("CSRF_COOKIE_SECURE") else not DEBUG
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
 )
@@ -507,9 +509,9 @@ INSTALLED_APPS += ["csp"]
 # --- Logins (django-axes) ---
 # The staff login is the admin's. After AXES_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is locked out for AXES_COOLOFF_TIME (429 with
-# templates/axes/lockout.html, in Czech), even with the right password; a successful
-# login clears the count. Per pair, so that a guesser cannot lock a colleague out from
-# elsewhere, nor try many usernames from one address without being counted for each.
+# templates/axes/lockout.html, in Czech), even with the right password, and each attempt
+# meanwhile starts the cool-off again (axes' default); a successful login clears the
+# count. Per pair, so that a guesser cannot lock a colleague out from elsewhere.
 INSTALLED_APPS += ["axes"]
 # AxesStandaloneBackend first: it refuses a locked-out pair before the password is checked.
 AUTHENTICATION_BACKENDS = [

@@ -52,10 +52,13 @@ def test_check_deploy_is_clean_with_the_readme_production_settings(tmp_path: Pat
     assert "System check identified no issues" in result.stdout
 
 
-def test_missing_hsts_ssl_redirect_and_secure_csrf_cookie_are_reported(tmp_path: Path) -> None:
+def test_missing_hsts_ssl_redirect_and_an_insecure_csrf_cookie_are_reported(
+    tmp_path: Path,
+) -> None:
     variables = readme_production_settings()
-    for name in ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "CSRF_COOKIE_SECURE"):
+    for name in ("SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT"):
         del variables[name]
+    variables["CSRF_COOKIE_SECURE"] = "false"
 
     result = check_deploy(tmp_path, variables)
 
@@ -66,11 +69,20 @@ def test_missing_hsts_ssl_redirect_and_secure_csrf_cookie_are_reported(tmp_path:
 
 def test_an_insecure_session_cookie_is_reported(tmp_path: Path) -> None:
     variables = readme_production_settings()
-    del variables["SESSION_COOKIE_SECURE"]
+    variables["SESSION_COOKIE_SECURE"] = "false"
 
     result = check_deploy(tmp_path, variables)
 
     assert set(re.findall(r"\(([\w.]+)\)", result.stderr)) == {"security.W010"}
+
+
+def test_with_debug_off_the_session_and_csrf_cookies_are_secure_by_default(
+    tmp_path: Path,
+) -> None:
+    variables = readme_production_settings()
+
+    assert "SESSION_COOKIE_SECURE" not in variables and "CSRF_COOKIE_SECURE" not in variables
+    assert check_deploy(tmp_path, variables).returncode == 0
 
 
 def test_our_subclasses_are_recognised_as_djangos_middleware(settings: Any) -> None:
