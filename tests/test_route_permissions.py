@@ -83,6 +83,15 @@ ROUTES: dict[str, Route] = {
     "orders:generate-svg": web(POST, 403, 302, hidden=403),
     "orders:generate-pdf": web(POST, 403, 302, hidden=403),
     "orders:book-generate": web(POST, 403, 302, hidden=403),
+    "orders:fulfil-retry": web(POST, 403, 302, hidden=403),
+    "orders:lifecycle": web(GET, 200, 200, hidden=404),
+    "orders:approve": web(POST, 403, 302, hidden=403),
+    "orders:mark-printed": web(POST, 302, 302, hidden=404),  # printers print
+    "orders:mark-sent": web(POST, 403, 302, hidden=403),
+    # The step to undo from "approved" is the approval: operators' only.
+    "orders:undo": web(POST, 403, 302, hidden=404),
+    "orders:change-apply": web(POST, 403, 302, hidden=403),
+    "orders:change-keep": web(POST, 403, 302, hidden=403),
     "orders:image-card": web(GET, 200, 200, hidden=404),
     "orders:image-coloring": web(POST, 403, 302, hidden=403),
     "orders:image-svg": web(POST, 403, 302, hidden=403),

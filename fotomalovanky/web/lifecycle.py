@@ -12,14 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from fotomalovanky.permissions import AnyUser, Capability, can, forbidden, order_visible, requires
+from fotomalovanky.permissions import (
+    AnyUser,
+    Capability,
+    can,
+    forbidden,
+    order_get_visible,
+    requires,
+)
 from orders.errors import OrdersError
 from orders.models import Order, OrderEvent
-from orders.selectors import order_get_by_number
 from orders.services.lifecycle import (
     STEP_FROM,
     LifecycleForbidden,
@@ -82,10 +88,7 @@ def _cancelled(order: Order) -> bool:
 
 def _visible_order(request: HtmxHttpRequest, number: str) -> Order:
     """The order, if the user's role may see it (a printer: approved and later)."""
-    order = order_get_by_number(number)
-    if not order_visible(request.user, order):
-        raise Http404("Objednávka nenalezena.")
-    return order
+    return order_get_visible(request.user, number)
 
 
 @require_GET
