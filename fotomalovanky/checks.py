@@ -15,6 +15,10 @@ check functions with MIDDLEWARE naming each subclass by the Django class it exte
 Their findings keep Django's ids; the three silenced ones, which now really mean "that
 middleware is missing", come back as fotomalovanky.security.W001 to W003.
 
+django-axes' check for its middleware (axes.W002) has the same blind spot: it is
+silenced too, and `axes_middleware` runs it against the recognised chain, reporting a
+really missing one as fotomalovanky.axes.W002.
+
 The session checks are not repeated: they also look at INSTALLED_APPS, so an insecure
 session cookie is already reported (W010, W013) without the middleware being recognised.
 """
@@ -24,6 +28,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from axes.checks import axes_middleware_check
+from axes.middleware import AxesMiddleware
 from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
@@ -35,7 +41,13 @@ from django.middleware.security import SecurityMiddleware
 from django.utils.module_loading import import_string
 
 # The classes whose dotted paths Django's checks look for.
-RECOGNISED = (SecurityMiddleware, XFrameOptionsMiddleware, CsrfViewMiddleware, SessionMiddleware)
+RECOGNISED = (
+    SecurityMiddleware,
+    XFrameOptionsMiddleware,
+    CsrfViewMiddleware,
+    SessionMiddleware,
+    AxesMiddleware,
+)
 
 # Django's checks that read settings.MIDDLEWARE, in the order Django registers them.
 MIDDLEWARE_CHECKS = (
@@ -53,7 +65,7 @@ MIDDLEWARE_CHECKS = (
     csrf.check_csrf_cookie_secure,
 )
 
-SILENCED = ("security.W001", "security.W002", "security.W003")
+SILENCED = ("security.W001", "security.W002", "security.W003", "axes.W002")
 
 
 def as_recognised(middleware: Sequence[str]) -> list[str]:
@@ -79,6 +91,16 @@ def security_middleware(
 
     with override_settings(MIDDLEWARE=as_recognised(settings.MIDDLEWARE)):
         found = [message for check in MIDDLEWARE_CHECKS for message in check(app_configs)]
+    return [_renamed(message) if message.id in SILENCED else message for message in found]
+
+
+@register(Tags.security)
+def axes_middleware(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[CheckMessage]:
+    """django-axes' middleware check, as if MIDDLEWARE named its class."""
+    from django.test.utils import override_settings
+
+    with override_settings(MIDDLEWARE=as_recognised(settings.MIDDLEWARE)):
+        found = list(axes_middleware_check(app_configs))
     return [_renamed(message) if message.id in SILENCED else message for message in found]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from axes import middleware as axes
 from csp import middleware as csp
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
@@ -36,6 +37,7 @@ MessageMiddleware = _sync_only(messages.MessageMiddleware)
 XFrameOptionsMiddleware = _sync_only(clickjacking.XFrameOptionsMiddleware)
 HtmxMiddleware = _sync_only(htmx.HtmxMiddleware)
 CSPMiddleware = _sync_only(csp.CSPMiddleware)
+AxesMiddleware = _sync_only(axes.AxesMiddleware)
 
 
 class NoStoreMiddleware:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fotomalovanky.checks import as_recognised, security_middleware
+from fotomalovanky.checks import as_recognised, axes_middleware, security_middleware
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -93,6 +93,8 @@ def test_our_subclasses_are_recognised_as_djangos_middleware(settings: Any) -> N
     assert "django.middleware.csrf.CsrfViewMiddleware" in recognised
     assert "django.contrib.sessions.middleware.SessionMiddleware" in recognised
     assert "fotomalovanky.middleware.HtmxMiddleware" in recognised
+    assert "axes.middleware.AxesMiddleware" in recognised
+    assert axes_middleware(None) == []
 
 
 def test_a_missing_middleware_is_still_reported_under_our_id(settings: Any) -> None:
@@ -104,3 +106,9 @@ def test_a_missing_middleware_is_still_reported_under_our_id(settings: Any) -> N
 
     assert "fotomalovanky.security.W001" in ids
     assert "security.W001" not in ids
+
+
+def test_a_missing_login_throttle_is_reported_under_our_id(settings: Any) -> None:
+    settings.MIDDLEWARE = [path for path in settings.MIDDLEWARE if "Axes" not in path]
+
+    assert [message.id for message in axes_middleware(None)] == ["fotomalovanky.axes.W002"]
