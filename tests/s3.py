@@ -55,7 +55,8 @@ class S3Server:
             try:
                 requests.get(self.url, timeout=0.5)
                 return
-            except requests.ConnectionError:
+            # A busy machine: moto accepts, then takes its time over the first answer.
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.05)
         raise RuntimeError(f"moto_server did not start:\n{self.log.read_text()}")
 
