@@ -17,9 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from fotomalovanky.permissions import Capability, requires
+from fotomalovanky.permissions import Capability, order_get_visible, requires
 from orders.models import Image, Order
-from orders.selectors import order_get_by_number
 from processing import services as processing
 from processing.errors import ProcessingRuleError, ProcessingValidationError
 from processing.models import ColoringVersion, RejectReason
@@ -63,7 +62,7 @@ def _photo_id(value: str | None) -> int | None:
 @require_GET
 @requires(Capability.OPERATE)
 def review_view(request: HtmxHttpRequest, number: str) -> HttpResponse:
-    order = order_get_by_number(number)
+    order = order_get_visible(request.user, number)
     review = order_review(order_id=order.pk)
     context = review_context(order, review, current=_photo_id(request.GET.get("photo")))
     return render(request, WORKSPACE if request.htmx else "orders/review.html", context)
@@ -73,7 +72,7 @@ def review_view(request: HtmxHttpRequest, number: str) -> HttpResponse:
 @requires(Capability.OPERATE)
 def review_verdict(request: HtmxHttpRequest, number: str, version_id: int) -> HttpResponse:
     """Judge one page: `verdict` (approved/rejected) and, for a rejection, `reason`."""
-    order = order_get_by_number(number)
+    order = order_get_visible(request.user, number)
     version = get_object_or_404(
         ColoringVersion.objects.select_related("image__line_item"),
         pk=version_id,
