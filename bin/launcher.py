@@ -222,6 +222,12 @@ def supervised(env: dict[str, str]) -> Iterator[Supervisor]:
 
 def run_app() -> int:
     env = configured_env()
+    if env.get("WEB_HOST", "127.0.0.1") in {"127.0.0.1", "localhost"}:
+        # daphne answers plain HTTP on this machine only, with no TLS proxy in front:
+        # Secure cookies (the default with DEBUG off) would never come back, and nobody
+        # could log in. Production behind HTTPS keeps them (fotomalovanky/settings.py).
+        env.setdefault("SESSION_COOKIE_SECURE", "false")
+        env.setdefault("CSRF_COOKIE_SECURE", "false")
     data_dir = (BASE_DIR / (env.get("DATA_DIR") or "data")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     bindir = Path(sys.executable).parent

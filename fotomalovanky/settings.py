@@ -548,6 +548,8 @@ LOGGING = {
         # they reach the root handler alone.
         "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # django-axes logs every successful login's reset at INFO; lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
 

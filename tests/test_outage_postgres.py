@@ -43,9 +43,10 @@ django.setup()
 from django.core.management import call_command
 from django.test import Client
 from fotomalovanky.api.auth import api_token_issue
+from fotomalovanky.permissions import Role
 from tests import factories
 call_command("migrate", verbosity=0)
-user = factories.UserFactory(username="pracovnice", is_staff=True)
+user = factories.UserFactory(username="pracovnice", is_staff=True, role=Role.OPERATOR)
 factories.OrderFactory(order_number="#1270")
 client = Client()
 client.force_login(user)
