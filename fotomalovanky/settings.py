@@ -375,6 +375,22 @@ PHOTO_READ_TIMEOUT = env.float("PHOTO_READ_TIMEOUT", default=30.0)
 PHOTO_RETRY_BASE_DELAY = env.float("PHOTO_RETRY_BASE_DELAY", default=1.0)
 PHOTO_PREVIEW_SIZE = env.int("PHOTO_PREVIEW_SIZE", default=1024)
 
+# --- Intake checks (before any paid work) and consent ---
+# Hold: below this many megapixels, or a short side under PHOTO_HOLD_MIN_SIDE pixels.
+PHOTO_HOLD_MEGAPIXELS = env.float("PHOTO_HOLD_MEGAPIXELS", default=0.15)
+PHOTO_HOLD_MIN_SIDE = env.int("PHOTO_HOLD_MIN_SIDE", default=600)
+# Warn: below this many megapixels, blurred, too dark or too bright.
+PHOTO_WARN_MEGAPIXELS = env.float("PHOTO_WARN_MEGAPIXELS", default=0.5)
+PHOTO_BLUR_THRESHOLD = env.float("PHOTO_BLUR_THRESHOLD", default=60.0)  # Laplacian variance
+PHOTO_DARK_LEVEL = env.float("PHOTO_DARK_LEVEL", default=45.0)  # mean grey, 0–255
+PHOTO_BRIGHT_LEVEL = env.float("PHOTO_BRIGHT_LEVEL", default=225.0)
+PHOTO_NEAR_DUPLICATE_DISTANCE = env.int("PHOTO_NEAR_DUPLICATE_DISTANCE", default=5)
+# With consent required, an order without a valid photo authorisation is held and its
+# photos are not downloaded.
+PHOTO_CONSENT_REQUIRED = env.bool("PHOTO_CONSENT_REQUIRED", default=False)
+# A held order whose customer has not answered for this long turns red on the board.
+HOLD_EMAIL_OVERDUE_DAYS = env.int("HOLD_EMAIL_OVERDUE_DAYS", default=5)
+
 # --- Manual orders ---
 # Photos accepted by the "Nová objednávka" form wait this long for the order to be finished.
 MANUAL_DRAFT_HOURS = env.int("MANUAL_DRAFT_HOURS", default=24)

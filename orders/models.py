@@ -108,6 +108,12 @@ class Order(models.Model):
     hold_confirmed_by = models.CharField("generovat i tak (kdo)", max_length=150, blank=True)
     # The per-order autopilot switch: None follows settings.AUTOPILOT.
     autopilot = models.BooleanField("autopilot", null=True, blank=True)
+    # Staff wrote to the customer about a hold (the e-mail draft on the order page).
+    hold_email_sent_at = models.DateTimeField("e-mail odeslán (kdy)", null=True, blank=True)
+    hold_email_sent_by = models.CharField("e-mail odeslal(a)", max_length=150, blank=True)
+    # Retention (manage.py purge_photos): the records stay, the files go.
+    photos_purged_at = models.DateTimeField("fotky smazány", null=True, blank=True)
+    books_purged_at = models.DateTimeField("knihy smazány", null=True, blank=True)
 
     objects = OrderQuerySet.as_manager()
 
@@ -183,6 +189,11 @@ class LineItem(models.Model):
     quantity = models.PositiveIntegerField("množství", default=1)
     dedication = models.TextField("věnování", blank=True)
     layout = models.CharField("rozvržení", max_length=255, blank=True)
+    # The customer's photo authorisation, from the `_Photo authorization …` attributes:
+    # {"accepted", "version", "accepted_at", "locale", "text_hash"} as Shopify sent them.
+    consent = models.JSONField("souhlas s fotkami", default=dict, blank=True)
+    # Intake findings about the book as a whole (photo count, consent), `orders.intake`.
+    intake_findings = models.JSONField("nálezy kontroly", default=list, blank=True)
 
     class Meta:
         verbose_name = "položka"
@@ -221,6 +232,10 @@ class Image(models.Model):
     height = models.PositiveIntegerField("výška", null=True, blank=True)
     downloaded_at = models.DateTimeField("staženo", null=True, blank=True)
     download_error = models.TextField("chyba stahování", blank=True)
+    # Intake findings about this photo (`orders.intake`) and its perceptual hash (hex),
+    # compared within the book for near-duplicates.
+    intake_findings = models.JSONField("nálezy kontroly", default=list, blank=True)
+    phash = models.CharField("perceptuální otisk", max_length=32, blank=True)
 
     class Meta:
         verbose_name = "fotka"

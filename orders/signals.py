@@ -10,6 +10,10 @@ the order is new, so lists must show a new row).
 `order_transitioned` is sent, also after commit, when an order's status changed:
 `order_id`, `from_status`, `to_status`, `actor`. Apps that act on a lifecycle step
 (telling Shopify an order shipped, stopping work of a cancelled order) listen to it.
+
+`intake_checked` is sent after commit when the intake checks (`orders.intake`) have
+judged an order's current photo set, or staff confirmed "Generovat i tak": `order_id`,
+`held` (bool: the order still waits for staff). The autopilot listens to it.
 """
 
 from __future__ import annotations
@@ -18,3 +22,4 @@ from django.dispatch import Signal
 
 order_changed = Signal()
 order_transitioned = Signal()
+intake_checked = Signal()

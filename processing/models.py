@@ -138,6 +138,12 @@ class VersionBase(models.Model):
     # that kills its worker every time ends in `error` instead of looping for ever.
     recoveries = models.PositiveSmallIntegerField("obnovení", default=0)
     is_selected = models.BooleanField("vybraná", default=False)
+    # Output checks' findings (codes of `processing.pipeline.page_checks`): a flagged
+    # version is never auto-selected, and its card says why.
+    flags = models.JSONField("příznaky kontroly", default=list, blank=True)
+    # What making this version cost (settings' prices × the vendor's billed units), in
+    # COST_CURRENCY; null until known, zero for local work.
+    cost = models.DecimalField("cena", max_digits=10, decimal_places=4, null=True, blank=True)
     created_at = models.DateTimeField("vytvořeno", default=timezone.now)
     started_at = models.DateTimeField("zahájeno", null=True, blank=True)
     completed_at = models.DateTimeField("dokončeno", null=True, blank=True)
