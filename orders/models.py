@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -167,6 +169,28 @@ class Order(models.Model):
         """Shopify changed the order after approval and staff have not decided yet."""
         change = self.pending_change
         return isinstance(change, dict) and bool(change) and not change.get("kept")
+
+    @property
+    def hold_waiting(self) -> bool:
+        """The intake checks hold the order and staff have not confirmed "Generovat i
+        tak": it waits for the customer or for staff (the board's intake hold)."""
+        return self.intake_held and self.hold_confirmed_at is None
+
+    @property
+    def hold_waiting_since(self) -> datetime | None:
+        """Since when a held order has waited: the last e-mail to the customer about the
+        hold, else the check that held it (None: not waiting, or not checked yet)."""
+        if not self.hold_waiting:
+            return None
+        return self.hold_email_sent_at or self.intake_checked_at
+
+    @property
+    def hold_overdue(self) -> bool:
+        """Held and waiting more than HOLD_EMAIL_OVERDUE_DAYS: the board and the order
+        page show it red. The one definition of "overdue"."""
+        since = self.hold_waiting_since
+        limit = timedelta(days=settings.HOLD_EMAIL_OVERDUE_DAYS)
+        return since is not None and timezone.now() - since > limit
 
 
 # Statuses only staff move an order out of: the steps after review, and a cancellation
