@@ -25,13 +25,12 @@ def held_order(
     """An order with one book of `photos` photos, held by the checks: by default its
     photo 2 is too small. `photo_findings`: the findings of each photo, by position."""
     found = photo_findings if photo_findings is not None else {2: [tiny()]}
-    order = factories.OrderFactory(
-        order_number=number,
-        customer_name=fields.pop("customer_name", "Jana Nováková"),
-        intake_checked_at=checked_at or timezone.now(),
-        intake_held=True,
-        **fields,
-    )
+    defaults = {
+        "customer_name": "Jana Nováková",
+        "intake_checked_at": checked_at or timezone.now(),
+        "intake_held": True,
+    }
+    order = factories.OrderFactory(order_number=number, **{**defaults, **fields})
     item = factories.LineItemFactory(
         order=order,
         position=1,

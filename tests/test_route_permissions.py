@@ -92,6 +92,9 @@ ROUTES: dict[str, Route] = {
     "orders:undo": web(POST, 403, 302, hidden=404),
     "orders:change-apply": web(POST, 403, 302, hidden=403),
     "orders:change-keep": web(POST, 403, 302, hidden=403),
+    # The intake hold: operators' only (the fixtures' orders are not held, so refused).
+    "orders:hold-confirm": web(POST, 403, 302, hidden=403),
+    "orders:hold-email-sent": web(POST, 403, 302, hidden=403),
     # The review workspace and its verdicts: operators' only.
     "orders:review": web(GET, 403, 200, hidden=403),
     "orders:review-verdict": web(POST, 403, 302, hidden=403),

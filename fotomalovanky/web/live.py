@@ -125,10 +125,18 @@ def _order_fragments(order_id: int, created: bool) -> list[Message]:
         context = {"order": board_order(order_id=order_id), "can": can}
         return render_to_string("orders/order_list.html#order-row", context)
 
-    context = {"order": order, "detail": order_cards(order=order)}
+    detail = order_cards(order=order)
+    context = {"order": order, "detail": detail}
+    # The photos' intake findings change with the order (the checks judge the photo set
+    # as a whole), so each card's findings ride along, swapped by id like the header.
+    findings = "".join(
+        render_to_string("orders/partials/card_findings.html", {"card": card})
+        for card in detail.cards
+    )
 
     def header(can: dict[str, bool]) -> str:
-        return render_to_string("orders/order_detail.html#order-header", {**context, "can": can})
+        html = render_to_string("orders/order_detail.html#order-header", {**context, "can": can})
+        return html + findings
 
     return [
         *role_fragments(LIST_GROUP, order.status, row),

@@ -18,6 +18,7 @@ from . import (
     exports,
     files,
     fulfilment,
+    holds,
     lifecycle,
     manual,
     review,
@@ -86,6 +87,13 @@ urlpatterns = [
         name="change-apply",
     ),
     path("orders/<slug:number>/change/keep/", lifecycle.order_change_keep_view, name="change-keep"),
+    # The intake hold (fotomalovanky.web.holds).
+    path("orders/<slug:number>/hold/confirm/", holds.order_hold_confirm_view, name="hold-confirm"),
+    path(
+        "orders/<slug:number>/hold/email-sent/",
+        holds.order_hold_email_sent_view,
+        name="hold-email-sent",
+    ),
     path(image, views.image_card_view, name="image-card"),
     path(image + "coloring/", actions.image_generate_coloring, name="image-coloring"),
     path(image + "svg/", actions.image_generate_svg, name="image-svg"),
