@@ -37,9 +37,38 @@ from .books import copies
 
 Status = Order.Status
 
-# Why an order waits for a staff decision, one condition per reason: for now a change
-# Shopify made after approval (`pending_change`, "Použít změny" / "Ponechat").
-HOLDS: tuple[Q, ...] = (Q(pending_change__isnull=False),)
+
+@dataclass(frozen=True)
+class Hold:
+    """One reason an order waits for a staff decision: its query, the same condition on
+    one loaded row (the model's property that defines it) and the row's short badge."""
+
+    badge: str
+    query: Q
+    applies: Callable[[Order], bool]
+
+
+# Why an order waits for a staff decision, one entry per reason.
+HOLD_REASONS: tuple[Hold, ...] = (
+    # A change Shopify made after approval ("Použít změny" / "Ponechat"); one that staff
+    # kept (`"kept": true`) waits for nobody (`Order.change_pending`).
+    Hold(
+        "Změna ze Shopify",
+        Q(pending_change__isnull=False)
+        & ~Q(pending_change={})
+        # has_key inside the NOT: a change without "kept" must not make it SQL NULL.
+        & ~Q(pending_change__has_key="kept", pending_change__kept=True),
+        lambda order: order.change_pending,
+    ),
+    # The intake checks hold the photos until staff confirm "Generovat i tak"
+    # (`Order.hold_waiting`).
+    Hold(
+        "Kontrola fotek",
+        Q(intake_held=True, hold_confirmed_at__isnull=True),
+        lambda order: order.hold_waiting,
+    ),
+)
+HOLDS: tuple[Q, ...] = tuple(hold.query for hold in HOLD_REASONS)
 
 
 def order_held() -> Q:
@@ -282,3 +311,8 @@ def book_lines(order: Order) -> list[BookLine]:
         )
         for n, item in enumerate(items, start=1)
     ]
+
+
+def hold_badges(order: Order) -> list[str]:
+    """Why a board row's order waits for staff ("Kontrola fotek", "Změna ze Shopify")."""
+    return [hold.badge for hold in HOLD_REASONS if hold.applies(order)]

@@ -9,7 +9,7 @@ from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter, 
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from fotomalovanky.web.board import Attention, BookLine, book_lines, row_attention
+from fotomalovanky.web.board import Attention, BookLine, book_lines, hold_badges, row_attention
 from orders.models import Order
 
 register = template.Library()
@@ -18,6 +18,11 @@ register = template.Library()
 @register.filter
 def attention_of(order: Order) -> Attention | None:
     return row_attention(order)
+
+
+@register.filter
+def holds_of(order: Order) -> list[str]:
+    return hold_badges(order)
 
 
 @register.filter
