@@ -3,8 +3,9 @@ line item's book (PDF).
 
 A kind says what differs between kinds: its model and status enum (and so its
 in-progress set), its Czech label, the row it belongs to, the tasks that run it, where
-its file is stored, what a retry resets and what a failure must stop, how the recovery
-sweep resumes it, and the JSON event it sends. State transitions, enqueueing, retry,
+its file is stored, what is done to that file before it is stored (clean-up and output
+checks), what a retry resets and what a failure must stop, how the recovery sweep
+resumes it, and the JSON event it sends. State transitions, enqueueing, retry,
 recovery, events, the pages and the API read these declarations; none of them asks
 which kind it holds. A new kind is one more `kind_declare(VersionKind(...))`.
 """
@@ -34,6 +35,7 @@ from .models import (
     SvgVersion,
     VersionBase,
 )
+from .outputs import Finished, coloring_finish, svg_finish
 
 TASKS = "processing.tasks."
 V = TypeVar("V", bound=VersionBase)
@@ -89,6 +91,9 @@ class VersionKind(Generic[V]):
     abandon: Callable[[V], None] | None = None  # before failing: stop what still runs
     related: tuple[str, ...] = ()  # loaded with the version besides its order
     auto_select: bool = True  # a completed version becomes the selected one if none is
+    # On completion, from any backend: the file as it is to be stored, with its output
+    # flags (a flagged version is never selected automatically).
+    finish: Callable[[bytes], Finished] | None = None
 
     @property
     def status(self) -> type[models.TextChoices]:
@@ -236,6 +241,7 @@ COLORING = kind_declare(
             "runpod_delay_ms": None,
         },
         abandon=runpod_job_abandon,
+        finish=coloring_finish,
     )
 )
 
@@ -264,6 +270,7 @@ SVG = kind_declare(
         event_type="image_status",
         event_extra={"status_type": "svg"},
         related=("coloring_version",),
+        finish=svg_finish,
     )
 )
 

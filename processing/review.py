@@ -3,7 +3,8 @@
 The page under review is the photo's selected colouring, else its newest completed one.
 A photo's `ReviewState` follows from that page, its verdict and the photo's newer
 versions; the states are declared in attention order, and `order_review` sorts the
-photos by it (the one definition of "what needs attention first"). Everything is read
+photos by it (the one definition of "what needs attention first"), a page flagged by
+the output checks ahead of the others in its state. Everything is read
 in three queries, whatever the size of the order.
 """
 
@@ -122,5 +123,6 @@ def order_review(*, order_id: int) -> OrderReview:
         )
     )
     photos = [PhotoReview(image, list(image.coloring_versions.all())) for image in images]
-    photos.sort(key=lambda photo: ATTENTION[photo.state])  # stable: book order within a state
+    # Stable: book order within a state, a page with output flags first.
+    photos.sort(key=lambda photo: (ATTENTION[photo.state], not (photo.page and photo.page.flags)))
     return OrderReview(photos=photos)

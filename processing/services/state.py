@@ -29,6 +29,7 @@ from processing.errors import (
 )
 from processing.kinds import V, VersionKind, kind_of
 from processing.models import FINAL_STATUSES, STARTABLE, VersionBase, VersionStatus
+from processing.outputs import flag_labels
 from processing.signals import version_changed
 
 from .stash import Output, result_forget, result_keep, result_kept
@@ -159,11 +160,14 @@ def version_complete(
 ) -> bool:
     """Store `data` as the version's file and set `completed`; auto-select it if due.
 
-    The file goes to the version's fixed path first (a re-run overwrites it), then one
+    First the kind's `finish` (clean-up and output checks) rewrites and flags the
+    result, whichever backend made it; a re-run does the same to the same bytes. The
+    file goes to the version's fixed path (a re-run overwrites it), then one
     conditional UPDATE decides who completes. The parent row (the photo) is locked
     before it, so two versions of one photo completing together cannot both become
-    selected.
+    selected. Raises ProcessingPermanentError when the result cannot be read.
     """
+    data, finished = _finished(version, data)
     name = output_store(version, data)
     with transaction.atomic():
         parent_lock(version)
@@ -175,22 +179,41 @@ def version_complete(
             file=name,
             completed_at=timezone.now(),
             error_message="",
+            **finished,
             **fields,
         )
         if done:
             selected = _auto_select(version)
-            audit(version, actor=SYSTEM, message="hotovo" + (", vybrána" if selected else ""))
+            audit(version, actor=SYSTEM, message=_completed_message(version, selected=selected))
     return done
+
+
+def _finished(version: Version, data: bytes) -> tuple[bytes, dict[str, Any]]:
+    """The bytes to store and the completing UPDATE's extra fields (flags, history note)."""
+    finish = kind_of(version).finish
+    if finish is None:
+        return data, {}
+    finished = finish(data)
+    return finished.data, {"flags": finished.flags, "note": finished.note}
+
+
+def _completed_message(version: Version, *, selected: bool) -> str:
+    if selected:
+        return "hotovo, vybrána"
+    if version.flags:
+        return f"hotovo, nevybrána automaticky ({'; '.join(flag_labels(version.flags))})"
+    return "hotovo"
 
 
 def _auto_select(version: Version) -> bool:
     """Select a completed version unless its parent already has a completed one selected.
 
     A manual choice is never overridden (the old system let the last version to finish
-    win, undoing staff's choice). Only for kinds that are selected at all.
+    win, undoing staff's choice). Only for kinds that are selected at all, and never for
+    a flagged version (staff may still select it by hand).
     """
     kind = kind_of(version)
-    if not kind.auto_select:
+    if not kind.auto_select or version.flags:
         return False
     siblings = siblings_of(version)
     if siblings.filter(is_selected=True, status=VersionStatus.COMPLETED).exists():
