@@ -1,9 +1,10 @@
 """Shapes of the API: the seed's field names and nesting, plus what the new system knows more.
 
 Added to the seed's fields: status labels (Czech), `error_message`, `is_selected`,
-`backend`, the version timestamps, and the staff-only URLs of stored files (absolute;
-they need the same token or session as the API). Empty text comes out as `null`, as in
-the seed. Times are ISO 8601 in Prague time with the offset, as the seed rendered them.
+the output checks' `flags`, `backend`, the version timestamps, and the staff-only URLs
+of stored files (absolute; they need the same token or session as the API). Empty text
+comes out as `null`, as in the seed. Times are ISO 8601 in Prague time with the offset,
+as the seed rendered them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from processing.models import (
     SvgStatus,
     Verdict,
 )
+from processing.outputs import OutputFlag
 from processing.services.versions import (
     MEGAPIXELS_MAX,
     MEGAPIXELS_MIN,
@@ -108,6 +110,14 @@ class SvgOptions(Schema):
     group_by: GroupBy
 
 
+FLAGS_DESCRIPTION = (
+    "What the output checks found in the completed file; a flagged version is never "
+    "selected automatically. Codes: "
+    + "; ".join(f"`{flag.value}` ({flag.label})" for flag in OutputFlag)
+    + ". Empty: nothing found, or not checked (books, unfinished versions)."
+)
+
+
 class VersionOut(Schema):
     id: int
     version: int
@@ -115,6 +125,7 @@ class VersionOut(Schema):
     status_label: str
     error_message: Text
     is_selected: bool
+    flags: list[str] = Field(description=FLAGS_DESCRIPTION)
     backend: str
     created_at: LocalTime
     started_at: LocalTime | None

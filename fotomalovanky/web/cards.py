@@ -12,14 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from orders.models import Image, LineItem, Order
-from processing.models import ColoringVersion, GroupBy, ShapeStacking, SvgStatus, SvgVersion
+from processing.models import (
+    ColoringVersion,
+    GroupBy,
+    ShapeStacking,
+    SvgStatus,
+    SvgVersion,
+    VersionStatus,
+)
 from processing.selectors import OrderProgress, images_with_states, progress_from_states
 from processing.services.versions import (
     MEGAPIXELS_MAX,
@@ -30,6 +37,8 @@ from processing.services.versions import (
 )
 
 from .books import BOOKS, BookPanel, panel_of
+
+V = TypeVar("V", ColoringVersion, SvgVersion)
 
 
 class Chip(NamedTuple):
@@ -87,6 +96,16 @@ class ImageCard:
         return next((v for v in self.svgs if v.is_selected), None)
 
     @cached_property
+    def held_coloring(self) -> ColoringVersion | None:
+        """The newest completed colouring that the output checks kept from being selected,
+        when none is selected: the card says why its frame is empty."""
+        return _held(self.colorings, self.selected_coloring)
+
+    @cached_property
+    def held_svg(self) -> SvgVersion | None:
+        return _held(self.svgs, self.selected_svg)
+
+    @cached_property
     def svg_source(self) -> ColoringVersion | None:
         """What a new SVG is made from (the selectors' `usable_coloring_id`)."""
         source = self.image.usable_coloring_id  # type: ignore[attr-defined]  # annotated
@@ -135,6 +154,13 @@ class ImageCard:
             return "svg"
         newest_svg, newest_coloring = self.svgs[-1], self.colorings[-1]
         return "svg" if newest_svg.created_at >= newest_coloring.created_at else "coloring"
+
+
+def _held(versions: list[V], selected: V | None) -> V | None:
+    if selected is not None:
+        return None
+    completed = (v for v in reversed(versions) if v.status == VersionStatus.COMPLETED)
+    return next((v for v in completed if v.flags), None)
 
 
 @dataclass

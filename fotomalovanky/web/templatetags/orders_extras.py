@@ -12,6 +12,7 @@ from fotomalovanky.web.files import file_url
 from orders.models import Order
 from processing.kinds import kind_of
 from processing.models import BookLayout, ColoringVersion, VersionBase
+from processing.outputs import flag_labels as output_flag_labels
 
 register = template.Library()
 
@@ -67,3 +68,9 @@ def shopify_admin_url(order: Order) -> str:
 def book_layout_label(layout: str) -> str:
     """ "Galerie" or "Celostránková" for a book layout's value."""
     return str(BookLayout(layout).label)
+
+
+@register.filter
+def flag_labels(codes: list[str]) -> str:
+    """The Czech labels of a version's output flags, joined: "Téměř prázdná stránka …"."""
+    return "; ".join(output_flag_labels(codes or []))
