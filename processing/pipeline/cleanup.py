@@ -3,9 +3,10 @@
 Three defects of line-art models, fixed in this order:
 
 1. a keyline frame: a thin dark rectangle near the borders, drawn by the model around
-   the picture. Found as long straight runs of ink in the outer band of each side; it
-   is removed (with whatever lies outside it) only when at least three sides have one,
-   so a ground line or a table edge near one border is never taken for a frame;
+   the picture (sometimes inside a hairline along the page's edge). Found as long
+   straight runs of ink in the outer band of each side; it is removed (with whatever
+   lies outside it) only when at least three sides have one, so a ground line or a
+   table edge near one border is never taken for a frame;
 2. large solid-black masses (dark hair and clothes): the inside of each mass becomes
    white and an outline of about a stroke's width stays, so it can be coloured in.
    Small masses (pupils, buttons) and masses too big for it (`MASS_MAX_SHARE`: a
@@ -47,6 +48,7 @@ FRAME_RUN_SHARE = 0.6
 FRAME_MAX_THICKNESS = 0.04
 FRAME_GAP_SHARE = 0.015
 FRAME_MIN_SIDES = 3
+FRAME_PASSES = 3
 FRAME_HALO = 2  # px inside the frame also cleared: the anti-aliased edge of its line
 # The outline kept around a whitened mass, as a share of the page's long side (3 px
 # at 1024 px): about the width of the model's own strokes.
@@ -113,7 +115,20 @@ def clean_page(png: bytes) -> Cleaned:
 
 
 def frame_remove(grey: np.ndarray) -> bool:
-    """Whiten a keyline frame and what lies outside it, in place; whether there was one."""
+    """Whiten a keyline frame and what lies outside it, in place; whether there was one.
+
+    Frames nest (a hairline at the page's very edge, then the keyline a little further
+    in): each pass removes the outermost one, and the next pass looks again.
+    """
+    removed = False
+    for _ in range(FRAME_PASSES):
+        if not _frame_remove_outermost(grey):
+            break
+        removed = True
+    return removed
+
+
+def _frame_remove_outermost(grey: np.ndarray) -> bool:
     ink = ink_mask(grey)
     height, width = ink.shape
     # Each side as rows seen from that border inward: (band of rows, length of a row).

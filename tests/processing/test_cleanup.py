@@ -83,6 +83,15 @@ def test_a_double_keyline_is_one_frame() -> None:
     assert cleaned.frame_removed and long_runs_near_borders(grey(cleaned.png)) == 0
 
 
+def test_a_hairline_along_the_edge_and_the_keyline_inside_it_both_go() -> None:
+    page = framed(face(blank()), inset=40)
+    page[0, :] = page[-1, :] = page[:, 0] = page[:, -1] = BLACK
+
+    cleaned = clean_page(png(page))
+
+    assert cleaned.frame_removed and long_runs_near_borders(grey(cleaned.png)) == 0
+
+
 def test_straight_lines_near_two_borders_are_drawing_not_a_frame() -> None:
     page = face(blank())
     cv2.line(page, (40, SIDE - 60), (SIDE - 40, SIDE - 60), BLACK, 3)  # the ground
