@@ -176,6 +176,17 @@ def test_the_card_says_in_czech_why_a_version_was_not_selected(
     assert html.count(BLANK_LABEL) == 2  # the frame and the chip
 
 
+def test_the_review_workspace_names_the_flags_of_the_page(
+    staff_client: Client, settings: Any
+) -> None:
+    image = photo_of(grey_photo(), line_item__order__order_number="#1270")
+    local_coloring(image, settings)
+
+    html = staff_client.get("/orders/1270/review/").content.decode()
+
+    assert f"Kontrola výstupu: {BLANK_LABEL}" in html
+
+
 def test_the_api_version_payload_has_the_flags(staff_client: Client, settings: Any) -> None:
     image = photo_of(grey_photo(), line_item__order__order_number="#1270")
     local_coloring(image, settings)
