@@ -109,6 +109,15 @@ def stored_exists(name: str) -> bool:
         return bool(default_storage.exists(name))
 
 
+def stored_size(name: str) -> int | None:
+    """The size of a stored file in bytes, or None when it is not there."""
+    try:
+        with storage_errors(name):
+            return int(default_storage.size(name))
+    except FileNotFoundError:
+        return None
+
+
 def stored_delete(name: str) -> None:
     """Remove a stored file; one that is already gone is fine."""
     with storage_errors(name):

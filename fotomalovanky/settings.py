@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -330,6 +331,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every hour: photos uploaded for a manual order that was never finished, once they
     # are MANUAL_DRAFT_HOURS old (rows and files).
     "manual-drafts-expire": {"task": "orders.tasks.manual_drafts_expire", "schedule": 3600.0},
+    # Every night at 03:30 (Prague): purge the files of orders sent more than
+    # PURGE_PHOTOS_DAYS ago (processing.services.retention). Listed always, so turning
+    # it on is one setting; the task removes nothing unless PURGE_PHOTOS_ENABLED.
+    "orders-purge": {
+        "task": "processing.tasks.orders_purge_scheduled",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # channels-redis waits up to 5 s per blocking read while a WebSocket is idle; redis-py 8
@@ -390,6 +398,17 @@ PHOTO_NEAR_DUPLICATE_DISTANCE = env.int("PHOTO_NEAR_DUPLICATE_DISTANCE", default
 PHOTO_CONSENT_REQUIRED = env.bool("PHOTO_CONSENT_REQUIRED", default=False)
 # A held order whose customer has not answered for this long turns red on the board.
 HOLD_EMAIL_OVERDUE_DAYS = env.int("HOLD_EMAIL_OVERDUE_DAYS", default=5)
+
+# --- Retention (manage.py purge_photos, and the nightly "orders-purge" beat run) ---
+# Off by default: the shop decides when customers' photos go. When on, the nightly run
+# purges orders sent more than PURGE_PHOTOS_DAYS ago, at most PURGE_PHOTOS_MAX_ORDERS
+# per night (oldest first), and their books (PDF) only with PURGE_PHOTOS_INCLUDE_BOOKS.
+PURGE_PHOTOS_ENABLED = env.bool("PURGE_PHOTOS_ENABLED", default=False)
+PURGE_PHOTOS_DAYS = env.int("PURGE_PHOTOS_DAYS", default=30)
+PURGE_PHOTOS_INCLUDE_BOOKS = env.bool("PURGE_PHOTOS_INCLUDE_BOOKS", default=False)
+PURGE_PHOTOS_MAX_ORDERS = env.int("PURGE_PHOTOS_MAX_ORDERS", default=200)
+if PURGE_PHOTOS_DAYS < 1 or PURGE_PHOTOS_MAX_ORDERS < 1:
+    raise ImproperlyConfigured("PURGE_PHOTOS_DAYS and PURGE_PHOTOS_MAX_ORDERS must be at least 1.")
 
 # --- Manual orders ---
 # Photos accepted by the "Nová objednávka" form wait this long for the order to be finished.

@@ -45,6 +45,9 @@ FULFILMENT_FIELDS = (
     "shopify_fulfillment_id",
 )
 
+# Retention (manage.py purge_photos): when the order's files went; the records stay.
+RETENTION_FIELDS = ("photos_purged_at", "books_purged_at")
+
 
 class BadgeCss:
     css = {"all": ["css/badges.css"]}
@@ -132,11 +135,13 @@ class OrderAdmin(admin.ModelAdmin):
         "imported_at",
         "updated_at",
         *FULFILMENT_FIELDS,
+        *RETENTION_FIELDS,
     )
     fieldsets = (
         ("Shopify", {"fields": SHOPIFY_ORDER_FIELDS}),
         ("Zpracování", {"fields": ("status", "status_message", "imported_at", "updated_at")}),
         ("Odeslání", {"fields": FULFILMENT_FIELDS}),
+        ("Uchovávání dat", {"fields": RETENTION_FIELDS}),
     )
     inlines = (LineItemInline, OrderTransitionInline, OrderEventInline)
     actions = (

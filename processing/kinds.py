@@ -64,6 +64,13 @@ class Resume(enum.StrEnum):
         return self is Resume.REPOLL
 
 
+class Purge(enum.StrEnum):
+    """Which part of an order's files the retention purge removes a kind's files with."""
+
+    PHOTOS = "photos"  # the photos and everything made from them (always purged)
+    BOOKS = "books"  # the print-ready books (only with --include-books)
+
+
 @dataclass(frozen=True)
 class Stale:
     """Versions in `statuses` unchanged for longer than the setting `after` (seconds)."""
@@ -94,6 +101,9 @@ class VersionKind(Generic[V]):
     # On completion, from any backend: the file as it is to be stored, with its output
     # flags (a flagged version is never selected automatically).
     finish: Callable[[bytes], Finished] | None = None
+    # What the retention purge (processing.services.retention) removes its files with:
+    # the photos' (originals and everything made from them) or the books'.
+    purged_with: Purge = Purge.PHOTOS
 
     @property
     def status(self) -> type[models.TextChoices]:
@@ -297,5 +307,6 @@ BOOK = kind_declare(
         ),
         event_type="book_status",
         auto_select=False,
+        purged_with=Purge.BOOKS,
     )
 )

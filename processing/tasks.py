@@ -30,6 +30,7 @@ from celery.signals import worker_ready
 
 from common.database import DATABASE_UNAVAILABLE
 from common.queueing import enqueue
+from common.storage import StorageUnavailable
 from processing import services
 from processing.errors import ProcessingTransientError, StorageUnavailableError
 from processing.kinds import BOOK, COLORING, SVG
@@ -189,3 +190,21 @@ def processing_recover(self: Any, at_start: bool = False) -> str:
 @worker_ready.connect(dispatch_uid="processing.tasks.recover_at_start")
 def _recover_at_start(**kwargs: Any) -> None:
     enqueue("processing.tasks.processing_recover", True)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    # The storage or the database away: try again later; what was purged stays purged.
+    autoretry_for=(StorageUnavailable, *DATABASE_UNAVAILABLE),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=1800,
+    time_limit=1860,
+)
+def orders_purge_scheduled(self: Any) -> str:
+    """The nightly retention run (CELERY_BEAT_SCHEDULE "orders-purge"): "disabled" unless
+    PURGE_PHOTOS_ENABLED; idempotent (a purged order is skipped)."""
+    return services.orders_purge_scheduled()

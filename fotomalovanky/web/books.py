@@ -9,6 +9,7 @@ page, the action's answer and the WebSocket push.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 from django.db.models import Prefetch
@@ -57,8 +58,16 @@ class BookPanel:
         return self.current is not None and self.plan.is_stale(self.current)
 
     @property
+    def purged_at(self) -> datetime | None:
+        """When the order's books were purged (retention): the panel says so instead of
+        offering the PDF."""
+        return self.line_item.order.books_purged_at
+
+    @property
     def can_build(self) -> bool:
-        return self.plan.ready and self.in_progress is None
+        # A book is drawn from the photos' SVGs: once those are purged it cannot be.
+        purged = self.line_item.order.photos_purged_at is not None
+        return self.plan.ready and self.in_progress is None and not purged
 
     @cached_property
     def unprintable(self) -> str:

@@ -11,6 +11,7 @@ and the WebSocket push, so all three always agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple, TypeVar
 
@@ -138,12 +139,18 @@ class ImageCard:
         return any(v.is_in_progress for v in self.svgs)
 
     @property
+    def purged_at(self) -> datetime | None:
+        """When the order's files were purged (retention): the card shows that instead
+        of pictures, and offers nothing that needs the photo."""
+        return self.image.line_item.order.photos_purged_at
+
+    @property
     def can_color(self) -> bool:
-        return self.image.is_downloaded and not self.coloring_busy
+        return self.image.is_downloaded and not self.coloring_busy and not self.purged_at
 
     @property
     def can_vectorize(self) -> bool:
-        return self.svg_source is not None and not self.svg_busy
+        return self.svg_source is not None and not self.svg_busy and not self.purged_at
 
     @property
     def active_tab(self) -> str:
@@ -201,7 +208,8 @@ class OrderCards:
 
     @property
     def can_vectorize(self) -> bool:
-        return not self.busy and any(c.svg_eligible for c in self.cards)
+        purged = self.order.photos_purged_at is not None
+        return not self.busy and not purged and any(c.svg_eligible for c in self.cards)
 
     @property
     def can_build_books(self) -> bool:

@@ -33,6 +33,7 @@ from common.storage import (
 )
 from fotomalovanky.api.auth import requires_or_token
 from fotomalovanky.permissions import Capability, file_visible
+from processing.retention import file_purged_at, purge_date
 
 from .streaming import FileChunks, streamed
 
@@ -60,6 +61,7 @@ def _download_name(request: HttpRequest) -> str:
 
 MISSING = "Soubor v úložišti chybí."
 UNAVAILABLE = "Úložiště souborů je teď nedostupné, zkuste to prosím za chvíli."
+PURGED = "Soubor byl {date} smazán podle pravidel uchovávání dat; záznam objednávky zůstává."
 
 
 @require_safe
@@ -70,12 +72,20 @@ def media(request: HttpRequest, path: str) -> HttpResponseBase:
     Local files are sent by nginx when MEDIA_ACCEL_REDIRECT is set; objects in a bucket
     are streamed through, or with MEDIA_PRESIGNED staff are redirected to a presigned
     URL valid MEDIA_PRESIGNED_SECONDS. A missing file or a storage that does not answer
-    gets a Czech sentence (the cards show it in place of the picture), never a 500.
+    gets a Czech sentence (the cards show it in place of the picture), never a 500; a
+    file of an order whose files were purged (processing.retention) gets 410 Gone.
     """
+    response: HttpResponseBase
     try:
         if not file_visible(request.user, path):
             raise FileNotFoundError(path)  # as if absent: nothing said about other orders
-        response = _serve(request, path, _download_name(request))
+        purged = file_purged_at(path)
+        if purged is not None:
+            # Gone for good, not missing by mistake (an old link, a bookmark): 410.
+            text = PURGED.format(date=purge_date(purged))
+            response = HttpResponse(text, status=410, content_type=TEXT)
+        else:
+            response = _serve(request, path, _download_name(request))
     except (FileNotFoundError, SuspiciousFileOperation):
         response = HttpResponseNotFound(MISSING, content_type=TEXT)
     except StorageUnavailable:

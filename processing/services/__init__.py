@@ -9,6 +9,7 @@ Admin actions, staff pages, the JSON API, tasks and commands all call these.
 - `verdicts`: staff's verdict on a colouring page and the redo a rejection starts.
 - `books`: starting a line item's book (idempotent) and building it.
 - `recovery`: the failure handler of every task and the recovery sweep.
+- `retention`: purging the files of orders sent long ago (`manage.py purge_photos`).
 - `state`: conditional-UPDATE transitions, completion, events and audit (internal).
 """
 
@@ -19,6 +20,7 @@ from .books import BookConfirmationNeeded, book_build, book_generate, order_book
 from .cancellation import order_active_check, order_work_stop
 from .coloring import coloring_local_run, coloring_runpod_poll, coloring_runpod_submit
 from .recovery import processing_recover, version_task_failed
+from .retention import PurgeReport, orders_purge, orders_purge_scheduled
 from .svg import svg_local_run, svg_vectorizer_run
 from .verdicts import LADDER_CEILING, VerdictOutcome, coloring_verdict_set
 from .versions import (
@@ -40,6 +42,7 @@ from .versions import (
 __all__ = [
     "LADDER_CEILING",
     "BookConfirmationNeeded",
+    "PurgeReport",
     "VerdictOutcome",
     "book_build",
     "book_generate",
@@ -56,6 +59,8 @@ __all__ = [
     "order_coloring_generate",
     "order_svg_generate",
     "order_work_stop",
+    "orders_purge",
+    "orders_purge_scheduled",
     "processing_recover",
     "svg_generate",
     "svg_local_run",

@@ -20,6 +20,7 @@ from processing.models import Backend, BookStatus, BookVersion, SvgStatus, SvgVe
 from processing.pipeline.book import BookPage, Layout, book_render
 
 from .cancellation import order_active_check
+from .retention import order_files_check
 from .state import Output, file_read, sync_run, version_load
 from .versions import version_create, version_start
 
@@ -67,9 +68,13 @@ def order_book_generate(
     *, order: Order, actor: str, confirm_incomplete: bool = False
 ) -> list[BookVersion]:
     """A book for every line item of the order that can have one now (one in progress is
-    returned as it is). Raises ProcessingRuleError naming what is missing when none can,
-    and BookConfirmationNeeded (changing nothing) when any needs a confirmation."""
-    order_active_check(Order.objects.values_list("status", flat=True).get(pk=order.pk))
+    returned as it is). Raises ProcessingRuleError naming what is missing when none can
+    (or the order's files were purged), and BookConfirmationNeeded (changing nothing)
+    when any needs a confirmation."""
+    rows = Order.objects.filter(pk=order.pk)
+    status, purged = rows.values_list("status", "photos_purged_at").get()
+    order_active_check(status)
+    order_files_check(purged)
     items = list(line_items_for_books(order.line_items.order_by("position")))
     plans = [book_plan(item) for item in items]
     ready = [plan for plan in plans if plan.ready]

@@ -35,6 +35,7 @@ from processing.models import (
 
 from .cancellation import order_active_check
 from .enqueue import version_start_enqueue
+from .retention import order_files_check
 from .state import Version, audit, parent_lock, siblings_of, status_changed_notify, transition
 
 MEGAPIXELS_MIN, MEGAPIXELS_MAX, MEGAPIXELS_STEP = 0.5, 8.0, 0.5
@@ -61,11 +62,14 @@ def version_number_allocate(*, kind: VersionKind, parent_id: int) -> int:
 def version_create(*, kind: VersionKind[V], parent: Model, **fields: Any) -> V:
     """Create the parent's next version of `kind` in its default status (`queued`), with
     `fields`. Race-free numbering. Only the row: no validation, no task (see
-    `version_start`). Raises ProcessingRuleError for a cancelled order's parent: every
-    new piece of work, whoever asks for it, starts here."""
+    `version_start`). Raises ProcessingRuleError for a cancelled order's parent, or one
+    whose files were purged: every new piece of work, whoever asks for it, starts here."""
     number = version_number_allocate(kind=kind, parent_id=parent.pk)
     rows = kind.parent_model._default_manager.filter(pk=parent.pk)
-    order_active_check(rows.values_list(f"{kind.parent_order_path}__status", flat=True).get())
+    order = kind.parent_order_path
+    status, purged = rows.values_list(f"{order}__status", f"{order}__photos_purged_at").get()
+    order_active_check(status)
+    order_files_check(purged)
     return kind.model._default_manager.create(**{kind.parent: parent}, version=number, **fields)
 
 
@@ -157,10 +161,12 @@ def coloring_generate(
     """Create a new colouring version of a downloaded image and queue it.
 
     Raises ProcessingValidationError (bad settings) or ProcessingRuleError (the photo is
-    not downloaded yet); then nothing is created. A new version is made even when
-    completed ones exist. Queues the backend's first task on commit.
+    not downloaded yet, or was purged); then nothing is created. A new version is made
+    even when completed ones exist. Queues the backend's first task on commit.
     """
     mp, whole_steps = coloring_settings_validate(megapixels=megapixels, steps=steps)
+    # Before "not downloaded": a purged photo's file is gone too, and staff need the reason.
+    order_files_check(image.line_item.order.photos_purged_at)
     if not image.is_downloaded:
         raise ProcessingRuleError("Fotka ještě není stažená.")
     with transaction.atomic():
@@ -205,7 +211,9 @@ def _order_images_lock(
     """Lock the order (two clicks at once cannot double the work), then list its eligible
     images; ProcessingRuleError(`nothing`) when there are none."""
     rows = Order.objects.select_for_update().filter(pk=order.pk)
-    order_active_check(rows.values_list("status", flat=True).get())
+    status, purged = rows.values_list("status", "photos_purged_at").get()
+    order_active_check(status)
+    order_files_check(purged)
     images = list(eligible(order_id=order.pk))
     if not images:
         raise ProcessingRuleError(nothing)
@@ -293,11 +301,13 @@ def version_retry(*, image: Model, version: V, actor: str) -> V:
 
     A colouring gets a new RunPod job: the old job id is cleared, never polled again
     (the old system polled a dead job for ever). Raises ProcessingRuleError when the
-    version belongs to another photo or is not in `error`. Queues the first task on
-    commit.
+    version belongs to another photo, is not in `error`, or its order's files were
+    purged. Queues the first task on commit.
     """
     _same_parent(image, version)
-    order_active_check(kind_of(version).order_of(version).status)
+    order = kind_of(version).order_of(version)
+    order_active_check(order.status)
+    order_files_check(order.photos_purged_at)
     not_failed = ProcessingRuleError("Opakovat lze jen verzi ve stavu Chyba.")
     if version.status != VersionStatus.ERROR:
         raise not_failed
