@@ -54,7 +54,7 @@ def order_export(order: Order) -> Iterator[ZipEntry]:
     for line_item in _line_items([order]):
         folder = f"{order.number}/{_folder_name(line_item)}"
         book = book_current(list(line_item.book_versions.all()))
-        if book is not None:
+        if book is not None and book.file:  # a purged book's row has no file (retention)
             yield stored_file(f"{folder}/{book_arcname(line_item)}", book.file.name)
         for image in line_item.images.all():
             yield from _image_entries(folder, image)
@@ -63,6 +63,8 @@ def order_export(order: Order) -> Iterator[ZipEntry]:
 def _image_entries(folder: str, image: Image) -> Iterator[ZipEntry]:
     stem = f"fotka-{image.position}"
     for version in [*image.export_svgs, *image.export_pngs]:  # type: ignore[attr-defined]
+        if not version.file:  # purged with the photos (retention)
+            continue
         extension = posixpath.splitext(version.file.name)[1]
         kind = "svg" if isinstance(version, SvgVersion) else "png"
         yield stored_file(f"{folder}/{kind}/{stem}{extension}", version.file.name)
@@ -75,5 +77,5 @@ def print_batch(orders: Iterable[Order]) -> Iterator[ZipEntry]:
     """The current book of every line item of `orders` (those without one are left out)."""
     for line_item in _line_items(orders):
         book = book_current(list(line_item.book_versions.all()))
-        if book is not None:
+        if book is not None and book.file:
             yield stored_file(book_arcname(line_item), book.file.name)

@@ -3,6 +3,8 @@ shows the dates, and work that needs the photo is refused in Czech with nothing 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -221,3 +223,18 @@ def test_the_admin_shows_the_purge_dates(admin_client_: Client) -> None:
     assert "Fotky smazány" in text and "Knihy smazány" in text
     shown: Any = display_for_value(order.photos_purged_at, "—")
     assert str(shown) in text
+
+
+@pytest.mark.parametrize("include_books", [False, True])
+def test_the_zip_of_a_purged_order_holds_only_what_was_kept(
+    staff_client: Client, include_books: bool
+) -> None:
+    purged(include_books=include_books)
+
+    response = staff_client.get("/orders/2001/export.zip")
+
+    assert response.status_code == 200
+    zipped = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
+    assert zipped.testzip() is None
+    names = zipped.namelist()
+    assert [name.rsplit("/", 1)[-1] for name in names] == ([] if include_books else ["2001-1.pdf"])
