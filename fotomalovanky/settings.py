@@ -317,13 +317,15 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "processing.tasks.coloring_local_run": {"queue": "cpu"},
     "processing.tasks.svg_local_run": {"queue": "cpu"},
     "processing.tasks.book_build": {"queue": "cpu"},
+    "processing.tasks.order_intake_check": {"queue": "cpu"},
 }
 
 # --- Celery beat ---
 # Each app adds its periodic sweeps here.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Every minute: resume colouring/SVG versions whose work was interrupted (a worker
-    # died, a message was lost) and fail those that cannot be resumed.
+    # died, a message was lost) and fail those that cannot be resumed; queue the intake
+    # check of orders whose photos are stored but were never checked.
     "processing-recover": {"task": "processing.tasks.processing_recover", "schedule": 60.0},
     # Every minute: webhook deliveries still pending, photo downloads whose worker died
     # or whose task never arrived (broker outage).

@@ -21,6 +21,11 @@ class ProcessingRuleError(ProcessingError):
     """The action is forbidden in the current state (not downloaded, not in error, …)."""
 
 
+class IntakeHoldError(ProcessingRuleError):
+    """The order is held by the intake checks and staff have not confirmed "Generovat i
+    tak": no order-level or automatic paid work starts for it (a single photo may)."""
+
+
 class ProcessingValidationError(ProcessingError):
     """Invalid settings. `errors` maps each field name to a Czech message."""
 

@@ -165,6 +165,13 @@ def order_work_stop(self: Any, order_id: int) -> str:
     return f"{services.order_work_stop(order_id=order_id)} stopped"
 
 
+@shared_task(**RETRY, retry_backoff_max=60, max_retries=5, soft_time_limit=120, time_limit=150)
+def order_intake_check(self: Any, order_id: int) -> str:
+    """Judge the order's stored photos (queued once they are stored); idempotent. A lost
+    run is queued again by the recovery sweep."""
+    return services.order_intake_check(order_id=order_id)
+
+
 def _recover_failure(
     self: Any, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any
 ) -> None:
@@ -184,7 +191,8 @@ def processing_recover(self: Any, at_start: bool = False) -> str:
     """The minutely recovery sweep (CELERY_BEAT_SCHEDULE "processing-recover"), and the
     pass a starting worker asks for (`at_start`)."""
     lines = services.processing_recover(at_start=at_start)
-    return f"{len(lines)} resumed"
+    checks = services.intake_checks_recover()
+    return f"{len(lines)} resumed, {len(checks)} intake checks queued"
 
 
 @worker_ready.connect(dispatch_uid="processing.tasks.recover_at_start")

@@ -8,6 +8,7 @@ Admin actions, staff pages, the JSON API, tasks and commands all call these.
 - `coloring`, `svg`: the work of one version, called by the tasks.
 - `verdicts`: staff's verdict on a colouring page and the redo a rejection starts.
 - `books`: starting a line item's book (idempotent) and building it.
+- `intake`: the intake checks of an order's stored photos, before any paid work.
 - `recovery`: the failure handler of every task and the recovery sweep.
 - `retention`: purging the files of orders sent long ago (`manage.py purge_photos`).
 - `state`: conditional-UPDATE transitions, completion, events and audit (internal).
@@ -19,6 +20,7 @@ from .approval import order_approve
 from .books import BookConfirmationNeeded, book_build, book_generate, order_book_generate
 from .cancellation import order_active_check, order_work_stop
 from .coloring import coloring_local_run, coloring_runpod_poll, coloring_runpod_submit
+from .intake import intake_checks_recover, order_intake_check
 from .recovery import processing_recover, version_task_failed
 from .retention import PurgeReport, orders_purge, orders_purge_scheduled
 from .svg import svg_local_run, svg_vectorizer_run
@@ -53,10 +55,12 @@ __all__ = [
     "coloring_settings_validate",
     "coloring_verdict_set",
     "coloring_version_create",
+    "intake_checks_recover",
     "order_active_check",
     "order_approve",
     "order_book_generate",
     "order_coloring_generate",
+    "order_intake_check",
     "order_svg_generate",
     "order_work_stop",
     "orders_purge",

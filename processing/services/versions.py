@@ -19,7 +19,7 @@ from django.utils import timezone
 from orders.models import Image, Order
 from orders.services import order_changed_notify
 from processing import selectors
-from processing.errors import ProcessingRuleError, ProcessingValidationError
+from processing.errors import IntakeHoldError, ProcessingRuleError, ProcessingValidationError
 from processing.kinds import COLORING, SVG, V, VersionKind, kind_of
 from processing.models import (
     DEFAULT_GROUP_BY,
@@ -192,7 +192,9 @@ def order_coloring_generate(
     """One new colouring version for every downloaded image of the order that has neither
     a completed nor an in-progress colouring; all in one transaction.
 
-    Raises ProcessingValidationError for bad settings and ProcessingRuleError when no
+    Raises ProcessingValidationError for bad settings, IntakeHoldError while the intake
+    checks hold the order and staff have not confirmed "Generovat i tak" (paid work for
+    unusable photos; one photo at a time stays allowed), and ProcessingRuleError when no
     image is eligible.
     """
     mp, whole_steps = coloring_settings_validate(megapixels=megapixels, steps=steps)
@@ -202,7 +204,22 @@ def order_coloring_generate(
             selectors.coloring_eligible_images,
             "V objednávce není žádná stažená fotka bez omalovánky.",
         )
+        _intake_hold_check(order.pk)
         return [_coloring_start(image, mp, whole_steps, actor) for image in images]
+
+
+INTAKE_HOLD = (
+    "Objednávka je zadržená kontrolou fotek: omalovánky pro celou objednávku se nespouštějí. "
+    "Vyřešte nálezy u fotek, nebo potvrďte „Generovat i tak“; jednotlivou fotku lze "
+    "vygenerovat i tak."
+)
+
+
+def _intake_hold_check(order_id: int) -> None:
+    # Read after the order row is locked: a confirmation that commits meanwhile counts.
+    held, confirmed = Order.objects.values_list("intake_held", "hold_confirmed_at").get(pk=order_id)
+    if held and confirmed is None:
+        raise IntakeHoldError(INTAKE_HOLD)
 
 
 def _order_images_lock(

@@ -1,11 +1,20 @@
-"""Photos made in the test for the intake checks: a detailed scene and its faults."""
+"""Photos made in the test for the intake checks (a detailed scene and its faults), and
+stored orders holding them."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
+from typing import Any
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
+
+from orders.models import Image as Image_
+from orders.models import LineItem
+from tests import factories
 
 
 def scene(seed: int = 1, size: tuple[int, int] = (1200, 900)) -> Image.Image:
@@ -46,3 +55,24 @@ def near_copy(image: Image.Image) -> bytes:
     """The same photo sent again: slightly smaller and recompressed."""
     width, height = image.size
     return jpeg(image.resize((width * 9 // 10, height * 9 // 10)), quality=70)
+
+
+def stored_photo(line_item: LineItem, position: int, data: bytes) -> Image_:
+    """A downloaded photo of the line item whose stored file is `data`."""
+    image = factories.ImageFactory(line_item=line_item, position=position)
+    image.file.save(f"image_{position}.jpg", ContentFile(data), save=False)
+    image.sha256 = hashlib.sha256(data).hexdigest()
+    image.size = len(data)
+    image.content_type = "image/jpeg"
+    image.downloaded_at = timezone.now()
+    image.save()
+    return image
+
+
+def book(photos: list[bytes], *, variant: str = "", **order_fields: Any) -> LineItem:
+    """A ready-for-review order with one line item holding `photos` (stored, in order)."""
+    order = factories.OrderFactory(status="ready_for_review", **order_fields)
+    line_item = factories.LineItemFactory(order=order, position=1, variant_title=variant)
+    for position, data in enumerate(photos, start=1):
+        stored_photo(line_item, position, data)
+    return line_item

@@ -186,6 +186,7 @@ def test_the_command_runs_the_sweep_and_prints_what_it_did(image: Any) -> None:
     call_command("recover_processing", stdout=out)
     assert out.getvalue().splitlines() == [
         "Nic k obnovení.",
+        "Kontroly fotek znovu zařazeny: 0.",
         "Shopify: webhooks re-queued: 0, stuck downloads resumed: 0, lost downloads queued: 0,"
         " fulfilments re-queued: 0",
     ]
