@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,16 @@ MAX_URL_LENGTH = 2048
 # is the pack size and is ignored. Anchored at the start only, case-sensitive, as the
 # upload app writes it.
 PHOTO_KEY = re.compile(r"^Fotka\s*(?:\(\d+\))?\s*-?\s*(\d+)")
+# The photo authorisation the upload app writes as hidden attributes, and the names it
+# is kept under (LineItem.consent; its validity is orders.consent's rule).
+CONSENT_KEYS = {
+    "_Photo authorization accepted": "accepted",
+    "_Photo authorization version": "version",
+    "_Photo authorization accepted at": "accepted_at",
+    "_Photo authorization locale": "locale",
+    "_Photo authorization text hash": "text_hash",
+}
+CONSENT_VALUE_LIMIT = 255  # a value longer than this is cut: no attribute fills a row
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,9 @@ class LineItemData:
     # Cleaned custom attributes in Shopify's order: no empty keys or values, no hidden
     # ("_"-prefixed) keys.
     attributes: tuple[tuple[str, str], ...]
+    # The photo authorisation from the hidden attributes (CONSENT_KEYS), never shown as
+    # an attribute; {} when the customer's line item carries none.
+    consent: dict[str, str] = field(default_factory=dict)
 
     @property
     def dedication(self) -> str:
@@ -121,6 +134,18 @@ def clean_attributes(pairs: Iterable[tuple[Any, Any]]) -> tuple[tuple[str, str],
     return tuple(cleaned)
 
 
+def consent_attributes(pairs: Iterable[tuple[Any, Any]]) -> dict[str, str]:
+    """The photo authorisation among a line item's raw attributes; the first of a repeated
+    key wins, as for photos."""
+    consent: dict[str, str] = {}
+    for key, value in pairs:
+        name = CONSENT_KEYS.get(str(key or "").strip())
+        text = str(value or "").strip()
+        if name and text:
+            consent.setdefault(name, text[:CONSENT_VALUE_LIMIT])
+    return consent
+
+
 def gid_number(gid: str | int) -> int:
     """`gid://shopify/LineItem/123` → 123 (REST payloads already give 123)."""
     match = re.search(r"(\d+)$", str(gid))
@@ -148,14 +173,14 @@ def payment_status(value: str | None) -> str:
 
 
 def line_item_from_graphql(node: Mapping[str, Any]) -> LineItemData:
+    pairs = [(a.get("key"), a.get("value")) for a in node.get("customAttributes") or []]
     return LineItemData(
         shopify_line_item_id=gid_number(node["id"]),
         title=node.get("title") or "",
         variant_title=node.get("variantTitle") or "",
         quantity=int(node.get("quantity") or 1),
-        attributes=clean_attributes(
-            (a.get("key"), a.get("value")) for a in node.get("customAttributes") or []
-        ),
+        attributes=clean_attributes(pairs),
+        consent=consent_attributes(pairs),
     )
 
 
@@ -206,17 +231,18 @@ def line_items_from_webhook(payload: Mapping[str, Any]) -> tuple[LineItemData, .
         for item in items
     ):
         return None
-    return tuple(
-        LineItemData(
-            shopify_line_item_id=gid_number(item["id"]),
-            title=item.get("title") or item.get("name") or "",
-            variant_title=item.get("variant_title") or "",
-            quantity=int(item.get("quantity") or 1),
-            attributes=clean_attributes(
-                (p.get("name"), p.get("value")) for p in item["properties"]
-            ),
-        )
-        for item in items
+    return tuple(_line_item_from_webhook(item) for item in items)
+
+
+def _line_item_from_webhook(item: Mapping[str, Any]) -> LineItemData:
+    pairs = [(p.get("name"), p.get("value")) for p in item["properties"]]
+    return LineItemData(
+        shopify_line_item_id=gid_number(item["id"]),
+        title=item.get("title") or item.get("name") or "",
+        variant_title=item.get("variant_title") or "",
+        quantity=int(item.get("quantity") or 1),
+        attributes=clean_attributes(pairs),
+        consent=consent_attributes(pairs),
     )
 
 

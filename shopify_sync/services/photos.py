@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from common.queueing import enqueue_on_commit
 from common.storage import StorageUnavailable, stored_save
+from orders.consent import line_items_without_consent
 from orders.errors import PhotoRejected
 from orders.models import Image, Order
 from orders.photos import PhotoInfo, inspect_photo, make_preview
@@ -32,6 +33,10 @@ ACTOR = "system:download"
 DOWNLOAD_STALE_AFTER = timedelta(minutes=15)
 MAX_ROUNDS = 3
 CLAIMABLE = {Order.Status.PENDING, Order.Status.READY_FOR_REVIEW, Order.Status.ERROR}
+NO_CONSENT = (
+    "Fotky se nestahují: chybí platný souhlas zákazníka se zpracováním fotek "
+    "({items}). Stáhnou se, až ho přinese synchronizace ze Shopify."
+)
 
 
 @dataclass
@@ -63,9 +68,14 @@ def order_photos_download(*, order_id: int) -> str:
     `downloading` order only when its claim went stale), so two workers never download
     one order at once. Photos already downloaded are skipped, so a re-sync retries only
     what failed. Ends in ready_for_review, or error with a status_message naming the
-    photos that failed (each photo's reason is in its download_error).
-    Returns "done", "failed" or "skipped".
+    photos that failed (each photo's reason is in its download_error). With
+    PHOTO_CONSENT_REQUIRED, an order without a valid consent on every line item is not
+    downloaded at all: it goes to error with the reason (the intake checks then hold
+    it), and the sync that brings the consent downloads it.
+    Returns "done", "failed", "no-consent" or "skipped".
     """
+    if _consent_refuse(order_id):
+        return "no-consent"
     if not _claim(order_id):
         return "skipped"
     failures: list[str] = []
@@ -95,6 +105,29 @@ def _storage_away(order_id: int, exc: StorageUnavailable) -> None:
         message=f"Fotky nelze uložit: {exc} Stahování se zopakuje, až bude úložiště zpět.",
         expected={Order.Status.DOWNLOADING},
     )
+
+
+def _consent_refuse(order_id: int) -> bool:
+    """Refuse the download of an order without consent; True when refused. A refusal
+    already recorded is not recorded again (every sync would repeat it)."""
+    order = Order.objects.filter(pk=order_id, status__in=CLAIMABLE).first()
+    if order is None:
+        return False
+    missing = line_items_without_consent(order)
+    if not missing:
+        return False
+    label = "položka" if len(missing) == 1 else "položky"
+    positions = ", ".join(str(item.position) for item in missing)
+    message = NO_CONSENT.format(items=f"{label} {positions}")
+    if order.status != Order.Status.ERROR or order.status_message != message:
+        order_status_set(
+            order_id=order_id,
+            status=Order.Status.ERROR,
+            actor=ACTOR,
+            message=message,
+            expected=CLAIMABLE,
+        )
+    return True
 
 
 def _claim(order_id: int) -> bool:
