@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from common.storage import stored_delete
 from orders.models import Image, LineItem, Order
 from orders.services import order_changed_notify, order_event_log, order_status_set
+from orders.services.intake import intake_inputs, order_intake_reset
 from orders.services.lifecycle import order_cancel
 
 from ..schemas import LineItemData, OrderData
@@ -35,8 +36,10 @@ def order_ingest(*, data: OrderData, actor: str, replace_photos: bool = False) -
     `replace_photos`: staff chose to apply Shopify's change); versions and selections
     are never touched. An order past review keeps its line items: Shopify's change
     waits for staff (services.changes). `cancelled_at` cancels the order, from any
-    status. Enqueues the photo download after commit when a photo is waiting for it;
-    an order with nothing to download becomes ready for review.
+    status. A changed photo set (photos, variant or consent) forgets the intake checks'
+    verdict, so the new set is checked again and a corrected one lifts a hold by itself.
+    Enqueues the photo download after commit when a photo is waiting for it; an order
+    with nothing to download becomes ready for review.
     """
     with transaction.atomic():
         order, created = _order_for_update(data)
@@ -44,7 +47,10 @@ def order_ingest(*, data: OrderData, actor: str, replace_photos: bool = False) -
             return IngestResult(order.pk, order.order_number, "stale")
         changes = _apply_order_fields(order, data, created)
         if data.line_items is not None:
+            before = None if created else intake_inputs(order.pk)
             changes += _apply_items_or_hold(order, data, created, actor, replace_photos)
+            if before is not None and intake_inputs(order.pk) != before:
+                order_intake_reset(order_id=order.pk, actor=actor)
         if data.cancelled_at is not None and order_cancel(
             order_id=order.pk, cancelled_at=data.cancelled_at, actor=actor
         ):
@@ -158,6 +164,7 @@ def _line_item_fields(item: LineItemData) -> dict[str, object]:
         "quantity": item.quantity,
         "dedication": item.dedication,
         "layout": item.layout[:255],
+        "consent": dict(item.consent),
     }
 
 
