@@ -155,3 +155,17 @@ def test_a_single_photo_of_a_held_order_may_still_be_generated_by_staff(db: None
     version = services.coloring_generate(image=image, actor="user:jana")
 
     assert version.status == "queued"
+
+
+def test_the_order_page_says_in_czech_why_generate_all_was_refused(staff_client: Any) -> None:
+    order = held_order()
+    number = order.order_number.lstrip("#")
+
+    response = staff_client.post(
+        f"/orders/{number}/generate-coloring/", headers={"HX-Request": "true"}
+    )
+
+    assert "Chyba při generování omalovánek: Objednávka je zadržená kontrolou fotek" in (
+        response.content.decode()
+    )
+    assert not ColoringVersion.objects.exists()
