@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 import requests
-from django.utils import timezone
 
 from fotomalovanky.api.auth import api_token_issue
 from orders.models import Image, Order
+from orders.services.holds import order_hold_confirm
 from processing.models import ColoringVersion, SvgVersion
 from tests.conftest import broker_reset
 from tests.fakes import runpod as fake_runpod
@@ -154,12 +154,10 @@ def test_a_signed_webhook_ends_with_every_page_as_svg_served_by_the_web(stack: S
     order = Order.objects.get()
     assert Image.objects.filter(downloaded_at__isnull=False).count() == 2
     # The sample photos are under 600 px on their short side: the intake check holds the
-    # order, and staff confirm "Generovat i tak" (its page is another part of issue 14).
+    # order, and staff confirm "Generovat i tak".
     wait_for(lambda: Order.objects.filter(intake_checked_at__isnull=False).exists())
     assert Order.objects.get().intake_held
-    Order.objects.filter(pk=order.pk).update(
-        hold_confirmed_at=timezone.now(), hold_confirmed_by="test"
-    )
+    order_hold_confirm(order_id=order.pk, actor="user:test")
 
     assert stack.post(f"/api/v1/orders/{order.number}/generate-coloring").status_code == 200
     wait_for(every(ColoringVersion, "completed", 2))

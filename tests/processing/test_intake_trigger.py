@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from orders.services import order_status_set
+from orders.services.holds import order_hold_confirm
 from processing import services
 from processing.errors import IntakeHoldError
 from processing.models import ColoringVersion
@@ -139,9 +140,7 @@ def test_generate_all_refuses_a_held_order_in_czech_and_queues_nothing(
 
 def test_generate_all_goes_ahead_once_staff_confirmed_the_hold(db: None) -> None:
     order = held_order()
-    Order.objects.filter(pk=order.pk).update(
-        hold_confirmed_at=timezone.now(), hold_confirmed_by="jana"
-    )
+    order_hold_confirm(order_id=order.pk, actor="user:jana")
 
     created = services.order_coloring_generate(order=order, actor="user:jana")
 

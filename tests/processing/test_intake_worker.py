@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
 from orders.models import Image, Order, OrderEvent
 from orders.services import order_status_set
+from orders.services.holds import order_hold_confirm
 from shopify_sync.services import order_sync, orders_fetch
 from tests import factories
 from tests.fakes.photos import FakePhotoHost
@@ -70,9 +70,7 @@ def test_a_corrected_photo_found_by_the_next_sync_lifts_the_hold(
     wait_until(checked(order.pk))
     order.refresh_from_db()
     assert order.intake_held
-    Order.objects.filter(pk=order.pk).update(
-        hold_confirmed_at=timezone.now(), hold_confirmed_by="jana"
-    )
+    order_hold_confirm(order_id=order.pk, actor="user:jana")
 
     shop_order(shopify, photo_host.url_for("/photos/coffee-12mp.jpg"), "2026-11-21T10:00:00Z")
     assert order_sync(order_id=order.pk, actor="t") == "updated"
