@@ -67,11 +67,17 @@ class Parsed:
 
 
 def _parse(body: bytes, topic: str) -> Parsed:
+    exponents: list[str] = []
     try:
-        payload = json.loads(body, parse_constant=_not_json, parse_float=_finite)
+        payload = json.loads(
+            body, parse_constant=_not_json, parse_float=lambda n: _finite(n, exponents)
+        )
         altered = _may_need_cleaning(body)
         if altered:
             payload = json_safe(payload)
+        # jsonb keeps a number as a decimal without its exponent, so "6.1e+16" comes
+        # back as an integer that need not equal the float parsed here: keep the body.
+        altered = altered or bool(exponents)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return Parsed(problem=f"Tělo není použitelný JSON ({str(exc)[:200]}).")
     if not isinstance(payload, dict):
@@ -97,8 +103,10 @@ def _not_json(constant: str) -> None:
     raise ValueError(f"{constant} není v JSON dovoleno")
 
 
-def _finite(number: str) -> float:
+def _finite(number: str, exponents: list[str]) -> float:
     # "1e999" parses to infinity, which JSON (and jsonb) cannot hold.
+    if "e" in number or "E" in number:
+        exponents.append(number)
     value = float(number)
     if not math.isfinite(value):
         raise ValueError(f"číslo {number[:20]} je mimo rozsah")
