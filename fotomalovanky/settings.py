@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -39,6 +40,18 @@ def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     value = env.str(name, default=default).strip().lower()
     if value not in allowed:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(allowed)}, not {value!r}.")
+    return value
+
+
+def _price(name: str, default: str) -> Decimal:
+    """A non-negative Decimal price (an empty variable means the default)."""
+    raw = env.str(name, default="").strip() or default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
+    if not value.is_finite() or value < 0:
+        raise ImproperlyConfigured(f"{name} must be a price of zero or more, not {raw!r}.")
     return value
 
 
@@ -457,6 +470,14 @@ VECTORIZER_MODE = _choice(
     "VECTORIZER_MODE", "test" if DEBUG else "production", ("production", "preview", "test")
 )
 RUNPOD_ALLOW_IN_DEBUG = env.bool("RUNPOD_ALLOW_IN_DEBUG", default=False)
+# --- Costs ---
+# Prices that turn a vendor's billed units into a version's cost, stored with the version
+# when it ends (a later price change does not rewrite the past). Defaults: RunPod's flex
+# price of a 24 GB RTX 4090 worker ($0.00031 a second) and Vectorizer.ai's smallest API
+# plan (about $0.20 a credit), at about 23 CZK to the dollar.
+RUNPOD_PRICE_PER_SECOND = _price("RUNPOD_PRICE_PER_SECOND", "0.0071")
+VECTORIZER_PRICE_PER_CREDIT = _price("VECTORIZER_PRICE_PER_CREDIT", "4.60")
+COST_CURRENCY = env.str("COST_CURRENCY", default="CZK").strip() or "CZK"
 # --- Books ---
 # The layout of a line item whose `Rozvržení` names neither of the shop's two.
 BOOK_DEFAULT_LAYOUT = _choice("BOOK_DEFAULT_LAYOUT", "gallery", ("gallery", "fullpage"))

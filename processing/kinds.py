@@ -5,9 +5,10 @@ A kind says what differs between kinds: its model and status enum (and so its
 in-progress set), its Czech label, the row it belongs to, the tasks that run it, where
 its file is stored, what is done to that file before it is stored (clean-up and output
 checks), what a retry resets and what a failure must stop, how the recovery sweep
-resumes it, and the JSON event it sends. State transitions, enqueueing, retry,
-recovery, events, the pages and the API read these declarations; none of them asks
-which kind it holds. A new kind is one more `kind_declare(VersionKind(...))`.
+resumes it, how each backend bills it (`processing.meters`), and the JSON event it
+sends. State transitions, enqueueing, retry, recovery, costs, events, the pages and the
+API read these declarations; none of them asks which kind it holds. A new kind is one
+more `kind_declare(VersionKind(...))`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db import models
 
 from orders.models import Order
 from processing.backends import coloring_backend_name, runpod_cancel_quietly, svg_backend_name
+from processing.meters import FREE, RUNPOD_SECONDS, VECTORIZER_CREDITS, Meter
 
 from .models import (
     FINAL_STATUSES,
@@ -104,6 +106,8 @@ class VersionKind(Generic[V]):
     # What the retention purge (processing.services.retention) removes its files with:
     # the photos' (originals and everything made from them) or the books'.
     purged_with: Purge = Purge.PHOTOS
+    # backend → how it bills a version (its cost is unknown for a backend not named here)
+    meters: Mapping[str, Meter] = field(default_factory=dict)
 
     @property
     def status(self) -> type[models.TextChoices]:
@@ -252,6 +256,7 @@ COLORING = kind_declare(
         },
         abandon=runpod_job_abandon,
         finish=coloring_finish,
+        meters={Backend.RUNPOD: RUNPOD_SECONDS, Backend.LOCAL: FREE},
     )
 )
 
@@ -281,6 +286,7 @@ SVG = kind_declare(
         event_extra={"status_type": "svg"},
         related=("coloring_version",),
         finish=svg_finish,
+        meters={Backend.VECTORIZER: VECTORIZER_CREDITS, Backend.LOCAL: FREE},
     )
 )
 
@@ -308,5 +314,6 @@ BOOK = kind_declare(
         event_type="book_status",
         auto_select=False,
         purged_with=Purge.BOOKS,
+        meters={Backend.LOCAL: FREE},
     )
 )

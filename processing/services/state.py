@@ -32,6 +32,7 @@ from processing.models import FINAL_STATUSES, STARTABLE, VersionBase, VersionSta
 from processing.outputs import flag_labels
 from processing.signals import version_changed
 
+from .costs import version_cost
 from .stash import Output, result_forget, result_keep, result_kept
 
 # Any kind's version; what differs between kinds comes from `kind_of(version)`.
@@ -134,8 +135,12 @@ def parent_lock(version: Version) -> None:
 
 
 def version_fail(version: Version, message: str, *, actor: str = SYSTEM, **fields: Any) -> bool:
-    """Set `error` with `message` from any in-progress status. False if already final."""
+    """Set `error` with `message` from any in-progress status. False if already final.
+
+    What the failed run cost is stored with it (a RunPod job that ran and failed was paid).
+    """
     message = message[:MESSAGE_LIMIT]
+    fields["cost"] = version_cost(version, failed=True, fields=fields)
     with transaction.atomic():
         failed = transition(
             version,
@@ -165,10 +170,12 @@ def version_complete(
     file goes to the version's fixed path (a re-run overwrites it), then one
     conditional UPDATE decides who completes. The parent row (the photo) is locked
     before it, so two versions of one photo completing together cannot both become
-    selected. Raises ProcessingPermanentError when the result cannot be read.
+    selected. Its cost is stored in the same UPDATE (`costs.version_cost`). Raises
+    ProcessingPermanentError when the result cannot be read.
     """
     data, finished = _finished(version, data)
     name = output_store(version, data)
+    fields["cost"] = version_cost(version, failed=False, fields=fields)
     with transaction.atomic():
         parent_lock(version)
         done = transition(

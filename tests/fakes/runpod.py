@@ -63,6 +63,8 @@ class FakeRunPod(FakeServer):
     def __init__(self, *, job_seconds: float | None = None, max_body: int = MAX_BODY) -> None:
         super().__init__()
         self.job_seconds = job_seconds
+        # The `executionTime` (ms) a finished job reports; a failed one reports 1200.
+        self.execution_ms = 4321
         self.max_body = max_body
         self.jobs: dict[str, Job] = {}
         self.submissions: list[Job] = []
@@ -136,7 +138,9 @@ class FakeRunPod(FakeServer):
             return _json(step, {"error": f"status {step}"})
         body: dict[str, Any] = {"id": job.id, "status": step, "delayTime": 120}
         if step in FINISHED:
-            body.update(status="COMPLETED", executionTime=4321, output=_output(job, step))
+            body.update(
+                status="COMPLETED", executionTime=self.execution_ms, output=_output(job, step)
+            )
         elif step == "FAILED":
             body.update(error="CUDA out of memory", executionTime=1200)
         elif step == "WEIRD":

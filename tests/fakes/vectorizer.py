@@ -7,7 +7,8 @@
 HTTP Basic auth, multipart with the file part `image` and the documented text fields,
 each validated as the real service does (an invalid value is a 400 with the JSON error
 shape). A 200 carries an SVG sized like the input PNG, `X-Image-Token` and
-`X-Credits-Charged` (0 in the test and preview modes). "SLOW" waits `slow_seconds`
+`X-Credits-Charged` (1.0 in production, 0.2 in preview, 0 in the test modes, as
+Vectorizer.ai bills them). "SLOW" waits `slow_seconds`
 before answering, "BROKEN" answers 200 with a body that is not well-formed SVG.
 """
 
@@ -38,6 +39,7 @@ ALLOWED = {
     "mode": {"production", "preview", "test", "test_preview"},
     "output.file_format": {"svg"},
 }
+CREDITS = {"production": "1.0", "preview": "0.2"}
 MESSAGES = {
     401: "Invalid API credentials.",
     402: "Insufficient API credits.",
@@ -91,11 +93,11 @@ class FakeVectorizer(FakeServer):
         self.received.append(Received(fields=fields, image=image, filename=filename))
         if self.on_charged is not None:
             self.on_charged()
-        free = fields.get("mode", "production") != "production"
+        credits = CREDITS.get(fields.get("mode", "production"), "0")
         headers = {
             "Content-Type": "image/svg+xml",
             "X-Image-Token": uuid.uuid4().hex,
-            "X-Credits-Charged": "0" if free else "1.0",
+            "X-Credits-Charged": credits,
         }
         return Reply(200, svg_for(image), headers, delay=delay)
 
