@@ -80,26 +80,33 @@ class OrderCost:
         return sum(kind.running for kind in self.kinds)
 
 
-def order_cost(*, order_id: int) -> OrderCost:
-    """What the order's versions cost, per kind (one query per kind)."""
-    rows = []
-    for kind in kinds():
-        ended = Q(status__in=FINAL_STATUSES)
-        figures = kind.model._default_manager.filter(**{_order_field(kind): order_id}).aggregate(
+def _kind_figures(kind: VersionKind, order_id: int) -> QuerySet:
+    """One row (none without versions): the kind's name, known cost, versions, unknown
+    and running counts for the order."""
+    ended = Q(status__in=FINAL_STATUSES)
+    return (
+        kind.model._default_manager.filter(**{_order_field(kind): order_id})
+        .order_by()
+        .values(_order_field(kind))
+        .annotate(
+            kind=Value(kind.name),
             total=Sum("cost"),
             versions=Count("pk"),
             unknown=Count("pk", filter=ended & Q(cost__isnull=True)),
             running=Count("pk", filter=~ended),
         )
-        rows.append(
-            KindCost(
-                label=kind.label,
-                total=_money(figures["total"]),
-                versions=figures["versions"],
-                unknown=figures["unknown"],
-                running=figures["running"],
-            )
-        )
+        .values_list("kind", "total", "versions", "unknown", "running")
+    )
+
+
+def order_cost(*, order_id: int) -> OrderCost:
+    """What the order's versions cost, per kind: one query (a UNION of the kinds)."""
+    first, *rest = [_kind_figures(kind, order_id) for kind in kinds()]
+    found = {row[0]: row[1:] for row in first.union(*rest, all=True)}
+    rows = []
+    for kind in kinds():
+        total, versions, unknown, running = found.get(kind.name, (None, 0, 0, 0))
+        rows.append(KindCost(kind.label, _money(total), versions, unknown, running))
     return OrderCost(kinds=rows, currency=settings.COST_CURRENCY)
 
 

@@ -72,6 +72,7 @@ ROUTES: dict[str, Route] = {
     # --- pages, htmx actions, files (fotomalovanky/web/urls.py) ---
     "/": Route(GET, (302, 302, 302, 302)),  # a plain redirect to the list
     "orders:list": web(GET, 200, 200),
+    "orders:dashboard": web(GET, 403, 200),  # costs and rates: operators' only
     "orders:fetch": web(POST, 403, 302),
     "orders:print-batch": Route(POST, (LOGIN, LOGIN, 200, 200), hidden=302),
     "orders:new": web(GET, 403, 200),

@@ -15,6 +15,7 @@ from processing.kinds import kinds
 from . import (
     actions,
     book_actions,
+    dashboard,
     exports,
     files,
     fulfilment,
@@ -46,6 +47,7 @@ image = "orders/<slug:number>/images/<int:image_id>/"
 
 urlpatterns = [
     path("orders/", views.order_list_view, name="list"),
+    path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("orders/fetch-from-shopify/", actions.orders_fetch, name="fetch"),
     path("orders/print-batch.zip", exports.print_batch_zip, name="print-batch"),
     # Before orders/<number>/: "new" and "create-sample" are no order numbers.

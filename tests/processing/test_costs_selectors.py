@@ -53,13 +53,16 @@ def priced_order(*costs: str | None, placed: datetime = NOW, status: str = "comp
     return order
 
 
-def test_an_order_costs_the_sum_of_its_known_versions_per_kind() -> None:
+def test_an_order_costs_the_sum_of_its_known_versions_per_kind(
+    django_assert_num_queries: Any,
+) -> None:
     order = priced_order("0.0876", "0.0085", None)
     line_item = order.line_items.get()
     BookVersion.objects.create(line_item=line_item, version=1, layout="gallery", cost=0)
     factories.ColoringVersionFactory(image=line_item.images.get(), version=9, status="queued")
 
-    cost = order_cost(order_id=order.pk)
+    with django_assert_num_queries(1):
+        cost = order_cost(order_id=order.pk)
 
     assert cost.total == Decimal("1.0161")
     assert [(k.label, k.total, k.versions, k.unknown, k.running) for k in cost.kinds] == [
