@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import partial
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
@@ -21,6 +23,7 @@ from fotomalovanky.web.manual import manual_order_form
 from fotomalovanky.web.views import HtmxHttpRequest
 from processing import services as processing
 from processing.errors import ProcessingError
+from processing.selectors_costs import orders_with_cost_total
 from shopify_sync import services as shopify
 from shopify_sync.errors import ShopifyError
 
@@ -121,6 +124,7 @@ class OrderAdmin(admin.ModelAdmin):
         "item_count",
         "payment_badge",
         "status_badge",
+        "cost_total",
         "live_link",
     )
     list_filter = ("status", "payment_status")
@@ -154,7 +158,8 @@ class OrderAdmin(admin.ModelAdmin):
     Media = BadgeCss
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Order]:
-        return super().get_queryset(request).annotate(item_count=Count("line_items"))
+        orders = super().get_queryset(request).annotate(item_count=Count("line_items"))
+        return orders_with_cost_total(orders)
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
@@ -183,6 +188,11 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description="Položky", ordering="item_count")
     def item_count(self, obj: Order) -> int:
         return obj.item_count  # type: ignore[attr-defined]  # annotated by get_queryset
+
+    @admin.display(description=f"Náklady ({settings.COST_CURRENCY})", ordering="cost_total")
+    def cost_total(self, obj: Order) -> Decimal:
+        # Annotated by get_queryset: the known costs of every version of the order.
+        return obj.cost_total  # type: ignore[attr-defined]
 
     @admin.display(description="Stav platby", ordering="payment_status")
     def payment_badge(self, obj: Order) -> SafeString:
