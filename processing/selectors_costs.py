@@ -128,6 +128,12 @@ def orders_with_cost_total(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.annotate(cost_total=total)
 
 
+def order_cost_total(*, order_id: int) -> Decimal:
+    """The known costs of one order's versions (one query)."""
+    order = orders_with_cost_total(Order.objects.filter(pk=order_id).only("pk")).first()
+    return _money(getattr(order, "cost_total", None))
+
+
 # --- Rates and sums over a window ---
 
 

@@ -10,13 +10,16 @@ as the seed rendered them.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict
 
+from fotomalovanky.permissions import Capability, can
 from fotomalovanky.web.files import file_url
 from orders.models import Image, Order
 from processing.models import (
@@ -48,6 +51,22 @@ LocalTime = Annotated[datetime, AfterValidator(timezone.localtime)]
 def _absolute_url(field: FieldFile | None, context: dict[str, Any]) -> str | None:
     url = file_url(field)
     return context["request"].build_absolute_uri(url) if url else None
+
+
+def _costs_visible(context: dict[str, Any]) -> bool:
+    """Costs are operators' only (a printer never sees them, fotomalovanky/permissions.py)."""
+    return can(getattr(context["request"], "auth", None), Capability.OPERATE)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.4f}"
+
+
+COST_DESCRIPTION = (
+    "What making the version cost, in `cost_currency` of its order (a decimal string with "
+    'four places, e.g. "0.0876"), computed when it ended at the prices of that day; null '
+    "while it runs, when the vendor did not say what it billed, and for printers."
+)
 
 
 # Text that the model keeps as "" when there is none: `null` in the API, as in the seed.
@@ -131,10 +150,15 @@ class VersionOut(Schema):
     started_at: LocalTime | None
     completed_at: LocalTime | None
     updated_at: LocalTime
+    cost: str | None = Field(description=COST_DESCRIPTION)
 
     @staticmethod
     def resolve_url(obj: Any, context: dict[str, Any]) -> str | None:
         return _absolute_url(obj.file, context)
+
+    @staticmethod
+    def resolve_cost(obj: Any, context: dict[str, Any]) -> str | None:
+        return _money(obj.cost) if _costs_visible(context) else None
 
     @staticmethod
     def resolve_status_label(obj: Any) -> str:
@@ -264,6 +288,22 @@ class OrderBase(Schema):
     status_message: Text
     created_at: LocalTime
     updated_at: LocalTime
+    cost_total: str | None = Field(
+        description="The known costs of all the order's versions, in `cost_currency` (a "
+        "decimal string with four places); versions whose cost is not known are left out. "
+        "Null for printers."
+    )
+    cost_currency: str = Field(description='The currency of every cost, e.g. "CZK".')
+
+    @staticmethod
+    def resolve_cost_total(obj: Order, context: dict[str, Any]) -> str | None:
+        # Annotated by the API's selectors (processing.selectors_costs) for operators.
+        visible = _costs_visible(context)
+        return _money(getattr(obj, "cost_total", None)) if visible else None
+
+    @staticmethod
+    def resolve_cost_currency(obj: Order) -> str:
+        return str(settings.COST_CURRENCY)
 
     @staticmethod
     def resolve_shopify_order_number(obj: Order) -> str | None:

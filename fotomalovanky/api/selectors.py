@@ -12,11 +12,19 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
-from fotomalovanky.permissions import AnyUser, order_get_visible, order_visible, orders_visible
+from fotomalovanky.permissions import (
+    AnyUser,
+    Capability,
+    can,
+    order_get_visible,
+    order_visible,
+    orders_visible,
+)
 from orders.models import Image, LineItem, Order
 from orders.selectors import order_get_by_number, order_list
 from processing.kinds import V, VersionKind
 from processing.models import ColoringVersion, SvgVersion
+from processing.selectors_costs import order_cost_total, orders_with_cost_total
 
 IMAGE_NOT_FOUND = "Fotka nenalezena."
 VERSION_NOT_FOUND = "Verze nenalezena."
@@ -33,10 +41,11 @@ def images_with_versions() -> QuerySet[Image]:
 def order_page(
     *, skip: int, limit: int, status: str | None, user: AnyUser
 ) -> tuple[list[Order], int]:
-    """One page of the orders `user` sees, newest first, with `item_count`; and how many
-    match in all."""
+    """One page of the orders `user` sees, newest first, with `item_count` (and
+    `cost_total` for operators, in the same query); and how many match in all."""
     orders = orders_visible(user, order_list(status=status or ""))
-    return list(orders[skip : skip + limit]), orders.count()
+    page = orders_with_cost_total(orders) if can(user, Capability.OPERATE) else orders
+    return list(page[skip : skip + limit]), orders.count()
 
 
 def order_get(*, number: str) -> Order:
@@ -50,6 +59,8 @@ def order_detail_get(*, number: str, user: AnyUser) -> Order:
         Prefetch("images", queryset=images_with_versions())
     )
     prefetch_related_objects([order], Prefetch("line_items", queryset=line_items))
+    if can(user, Capability.OPERATE):
+        order.cost_total = order_cost_total(order_id=order.pk)  # type: ignore[attr-defined]
     return order
 
 
