@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -43,6 +44,8 @@ def test_runpod_colouring_then_vectorizer_svg_through_a_real_worker(
     settings: Any,
 ) -> None:
     settings.RUNPOD_POLL_INTERVAL = 0.05
+    settings.RUNPOD_PRICE_PER_SECOND = Decimal("0.0071")
+    settings.VECTORIZER_MODE, settings.VECTORIZER_PRICE_PER_CREDIT = "production", Decimal("4.6")
     image = downloaded_image("astronaut.heic")
 
     coloring = services.coloring_generate(image=image, megapixels=2, steps=8, actor="user:jana")
@@ -50,6 +53,7 @@ def test_runpod_colouring_then_vectorizer_svg_through_a_real_worker(
     coloring.refresh_from_db()
     assert coloring.status == "completed", coloring.error_message
     assert coloring.is_selected and coloring.runpod_execution_ms == 4321
+    assert coloring.cost == Decimal("0.0307")  # 4.321 s × 0.0071, stored by the worker
     assert len(runpod.submissions) == 1 and runpod.status_calls == 5
 
     svg = services.svg_generate(image=image, actor="user:jana")
@@ -58,6 +62,7 @@ def test_runpod_colouring_then_vectorizer_svg_through_a_real_worker(
     assert svg.status == "completed", svg.error_message
     assert svg.backend == "vectorizer" and svg.coloring_version_id == coloring.pk
     assert len(vectorizer.received) == 1
+    assert (svg.credits_charged, svg.cost) == (Decimal("1.0"), Decimal("4.6000"))
 
 
 def test_local_backends_through_a_real_worker_on_the_cpu_queue(
@@ -73,6 +78,7 @@ def test_local_backends_through_a_real_worker_on_the_cpu_queue(
 
     svg.refresh_from_db()
     assert (svg.status, svg.backend, svg.is_selected) == ("completed", "local", True)
+    assert svg.cost == 0 and ColoringVersion.objects.get(pk=coloring.pk).cost == 0
     with svg.file.open("rb") as stored:
         assert b"<svg" in stored.read(500)
 
