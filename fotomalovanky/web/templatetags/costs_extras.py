@@ -15,7 +15,6 @@ from processing.selectors_costs import order_cost
 register = template.Library()
 
 VERSIONS = Forms("verze", "verze", "verzí")
-ORDERS = Forms("objednávka", "objednávky", "objednávek")
 
 
 @register.inclusion_tag("orders/partials/cost_panel.html", takes_context=True)
@@ -40,9 +39,3 @@ def money(value: Decimal | None, currency: str = "") -> str:
 def versions(count: int) -> str:
     """ "1 verze", "3 verze", "5 verzí"."""
     return counted(count, VERSIONS)
-
-
-@register.filter
-def orders(count: int) -> str:
-    """ "1 objednávka", "3 objednávky", "5 objednávek"."""
-    return counted(count, ORDERS)
