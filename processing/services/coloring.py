@@ -105,6 +105,8 @@ def submission_interrupted(version: ColoringVersion, *, reason: str) -> str:
     version goes back to `queued` to be submitted once more ("resubmit") and only the
     second time fails: at most two jobs, never an endless series.
     """
+    # A job may run on RunPod and be billed while we know neither it nor its seconds: the
+    # cost is unknown (null), not the zero of a submission that never reached RunPod.
     if not settings.RUNPOD_RESUBMIT_INTERRUPTED:
         version_fail(
             version,
@@ -112,6 +114,7 @@ def submission_interrupted(version: ColoringVersion, *, reason: str) -> str:
             f"({reason}). Úloha na RunPodu už možná běží a platí se, proto se automaticky "
             "neodesílá znovu. Zkontrolujte úlohy na RunPodu a verzi případně zopakujte "
             "tlačítkem Zopakovat.",
+            cost=None,
         )
         return "gave-up"
     if version.runpod_interrupted_submits >= 1:
@@ -120,6 +123,7 @@ def submission_interrupted(version: ColoringVersion, *, reason: str) -> str:
             "Odeslání na RunPod bylo podruhé přerušeno před uložením ID úlohy "
             f"({reason}); znovu se neodesílá, aby se úloha neplatila vícekrát. "
             "Zkontrolujte úlohy na RunPodu a verzi případně zopakujte.",
+            cost=None,
         )
         return "gave-up"
     transition(

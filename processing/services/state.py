@@ -137,10 +137,12 @@ def parent_lock(version: Version) -> None:
 def version_fail(version: Version, message: str, *, actor: str = SYSTEM, **fields: Any) -> bool:
     """Set `error` with `message` from any in-progress status. False if already final.
 
-    What the failed run cost is stored with it (a RunPod job that ran and failed was paid).
+    What the failed run cost is stored with it (a RunPod job that ran and failed was paid),
+    unless the caller knows better and passes `cost` itself.
     """
     message = message[:MESSAGE_LIMIT]
-    fields["cost"] = version_cost(version, failed=True, fields=fields)
+    if "cost" not in fields:
+        fields["cost"] = version_cost(version, failed=True, fields=fields)
     with transaction.atomic():
         failed = transition(
             version,

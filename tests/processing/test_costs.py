@@ -116,6 +116,19 @@ def test_a_refused_submission_costs_nothing(
 
 
 @pytest.mark.django_db
+def test_a_submission_cut_off_after_it_may_have_reached_runpod_has_an_unknown_cost(
+    image: Any, runpod: FakeRunPod, prices: None
+) -> None:
+    runpod.fail_next_run("DROP")
+    version = services.coloring_generate(image=image, actor="x")
+
+    with pytest.raises(ProcessingPermanentError):
+        services.coloring_runpod_submit(version_id=version.pk)
+    version.refresh_from_db()
+    assert version.status == "error" and version.cost is None
+
+
+@pytest.mark.django_db
 def test_a_retried_runpod_version_adds_the_new_run_to_the_failed_one(
     image: Any, runpod: FakeRunPod, prices: None
 ) -> None:
