@@ -31,12 +31,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from common.queueing import enqueue, enqueue_on_commit
 from orders.models import AUTOMATIC_STATUSES, Image, Order, OrderEvent
-from orders.plurals import Forms, counted
 from orders.services import order_changed_notify
+from processing.autopilot import autopilot_enabled, autopilot_orders, started_text
 from processing.books import book_plan, line_items_for_books, order_books
 from processing.errors import ProcessingRuleError
 from processing.kinds import kinds
@@ -58,12 +59,15 @@ ACTOR = "autopilot"
 TASK = "processing.tasks.order_autopilot_advance"
 # The per-order switch's values as the order page posts them.
 SWITCH_VALUES: dict[str, bool | None] = {"on": True, "off": False, "default": None}
-STARTED_FORMS = {
-    "coloring": Forms("omalovánka", "omalovánky", "omalovánek"),
-    "svg": Forms("SVG", "SVG", "SVG"),
-    "book": Forms("kniha", "knihy", "knih"),
-}
 W = AutopilotWait
+
+__all__ = [
+    "autopilot_enabled",
+    "autopilot_orders",
+    "autopilot_sweep",
+    "order_autopilot_advance",
+    "order_autopilot_set",
+]
 
 
 @dataclass
@@ -80,17 +84,6 @@ class Pass:
         if self.started:
             return "started " + " ".join(f"{k}={n}" for k, n in sorted(self.started.items()))
         return f"waiting-{self.waiting or 'work'}"
-
-
-def autopilot_enabled(order: Order) -> bool:
-    """Whether the autopilot drives this order: its own switch, else settings.AUTOPILOT."""
-    return bool(settings.AUTOPILOT) if order.autopilot is None else order.autopilot
-
-
-def autopilot_orders() -> Q:
-    """`autopilot_enabled` as a filter on Order querysets."""
-    enabled = Q(autopilot=True)
-    return enabled | Q(autopilot__isnull=True) if settings.AUTOPILOT else enabled
 
 
 def autopilot_advance_enqueue(*, order_id: int) -> bool:
@@ -246,21 +239,18 @@ def _record(order: Order, done: Pass) -> None:
     was started also goes into the order's history."""
     run, _ = AutopilotRun.objects.get_or_create(order=order)
     changed = run.waiting != done.waiting
+    run.passed_at = timezone.now()
     run.passes += 1
     run.started = dict(done.started)
     run.waiting = done.waiting
     run.detail = " ".join(done.notes)
     run.save()
     if done.started:
-        OrderEvent.objects.create(order=order, actor=ACTOR, message=started_text(done.started))
+        OrderEvent.objects.create(
+            order=order, actor=ACTOR, message="Autopilot spustil: " + started_text(done.started)
+        )
     if changed:
         order_changed_notify(order_id=order.pk, order_number=order.order_number)
-
-
-def started_text(started: dict[str, int]) -> str:
-    """ "Autopilot spustil: 4 omalovánky, 1 kniha"."""
-    parts = [counted(n, STARTED_FORMS[kind]) for kind, n in sorted(started.items()) if n]
-    return "Autopilot spustil: " + ", ".join(parts)
 
 
 def autopilot_sweep() -> int:
