@@ -31,10 +31,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from common.queueing import enqueue, enqueue_on_commit
+from common.queueing import enqueue_on_commit
 from orders.models import AUTOMATIC_STATUSES, Image, Order, OrderEvent
 from orders.services import order_changed_notify
 from processing.autopilot import autopilot_enabled, autopilot_orders, started_text
@@ -255,13 +255,15 @@ def _record(order: Order, done: Pass) -> None:
 
 def autopilot_sweep() -> int:
     """Queue a pass over every order the autopilot drives that no staff step holds, at
-    most AUTOPILOT_SWEEP_LIMIT, least recently passed first. The backstop of the
-    receivers; a queued pass that finds nothing to do only records that it looked.
+    most AUTOPILOT_SWEEP_LIMIT, those never or least recently passed first. The backstop
+    of the receivers; a pass that finds nothing to do only records that it looked.
     Returns how many passes were queued."""
     due = Order.objects.filter(autopilot_orders(), status__in=AUTOMATIC_STATUSES)
-    ordered = due.order_by("autopilot_run__passed_at", "pk")
+    ordered = due.order_by(F("autopilot_run__passed_at").asc(nulls_first=True), "pk")
     ids = list(ordered.values_list("pk", flat=True)[: settings.AUTOPILOT_SWEEP_LIMIT])
-    return sum(enqueue(TASK, order_id) for order_id in ids)
+    for order_id in ids:
+        enqueue_on_commit(TASK, order_id)
+    return len(ids)
 
 
 @transaction.atomic
