@@ -75,22 +75,21 @@ class AutopilotSummary:
 
 
 def autopilot_summary() -> AutopilotSummary | None:
-    """The banner's figures (at most three queries), or None when the autopilot drives nothing and
-    never passed (then the banner is not shown)."""
-    runs = AutopilotRun.objects.all()
-    last = runs.aggregate(last=Max("passed_at"))["last"]
-    if (
-        last is None
-        and not settings.AUTOPILOT
-        and not Order.objects.filter(autopilot=True).exists()
-    ):
+    """The banner's figures in one query, or None when settings.AUTOPILOT is off (then
+    the list shows no banner and asks nothing; orders switched on one by one show their
+    passes on their own pages)."""
+    if not settings.AUTOPILOT:
         return None
-    driven = runs.filter(
-        order__in=Order.objects.filter(autopilot_orders(), status__in=AUTOMATIC_STATUSES),
-        waiting__in=sorted(AUTOPILOT_PERSON_WAITS),
+    driven = Q(order__in=Order.objects.filter(autopilot_orders(), status__in=AUTOMATIC_STATUSES))
+    counts = AutopilotRun.objects.aggregate(
+        last=Max("passed_at"),
+        **{
+            str(wait): Count("pk", filter=driven & Q(waiting=wait))
+            for wait in AUTOPILOT_PERSON_WAITS
+        },
     )
-    counts = dict(driven.values_list("waiting").annotate(n=Count("pk")).order_by())
-    return AutopilotSummary(last_pass_at=last, waiting=counts)
+    last = counts.pop("last")
+    return AutopilotSummary(last_pass_at=last, waiting={k: n for k, n in counts.items() if n})
 
 
 @dataclass(frozen=True)
@@ -121,5 +120,8 @@ class OrderAutopilot:
 
 
 def order_autopilot(order: Order) -> OrderAutopilot:
-    run = AutopilotRun.objects.filter(order=order).first()
-    return OrderAutopilot(order=order, enabled=autopilot_enabled(order), run=run)
+    """The panel; its last pass is read only while the autopilot drives the order, so an
+    order page costs no query more while the autopilot is off."""
+    enabled = autopilot_enabled(order)
+    run = AutopilotRun.objects.filter(order=order).first() if enabled else None
+    return OrderAutopilot(order=order, enabled=enabled, run=run)

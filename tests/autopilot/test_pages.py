@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from orders.models import Order
+from processing.autopilot import autopilot_summary
 from processing.models import AutopilotRun
 from tests.autopilot.conftest import clean_order
 
@@ -35,7 +38,8 @@ def test_the_order_page_shows_the_autopilot_and_its_last_pass(
     assert 'value="off"' in page  # an operator may switch it
 
 
-def test_a_printer_sees_the_panel_without_the_switch(printer_client: Client) -> None:
+def test_a_printer_sees_the_panel_without_the_switch(printer_client: Client, settings: Any) -> None:
+    settings.AUTOPILOT = False
     order = clean_order(1, status=Order.Status.APPROVED, autopilot=True)
 
     url = reverse("orders:autopilot-panel", args=[order.number])
@@ -110,6 +114,10 @@ def test_the_order_list_banner_shows_the_last_pass_and_what_waits(
     # Staff took this one further: it waits for nobody's review any more.
     AutopilotRun.objects.create(order=clean_order(1, status="approved"), waiting="review")
     AutopilotRun.objects.create(order=clean_order(1, autopilot=False), waiting="error")
+    # The banner is one query (the page's other queries are the board's).
+    with CaptureQueriesContext(connection) as queries:
+        autopilot_summary()
+    assert len(queries) == 1
 
     page = staff_client.get(reverse("orders:list")).content.decode()
 
@@ -131,7 +139,7 @@ def test_the_banner_says_when_nothing_waits_for_a_person(
     assert "Autopilot: poslední průchod 2. 12. 2026 14:05 · na člověka nic nečeká." in page
 
 
-def test_the_banner_before_any_pass_and_without_it_when_the_autopilot_drives_nothing(
+def test_the_banner_before_any_pass_and_without_it_when_the_autopilot_is_off(
     staff_client: Client, settings: Any
 ) -> None:
     settings.AUTOPILOT = True
