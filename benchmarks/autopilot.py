@@ -1,17 +1,17 @@
 """The autopilot: a 16-photo clean order from its webhook to a completed book, no click.
 
-Fixed sizes: one order of one line item with 16 photos (tests/fixtures/photos, served by
-the fake photo host), colourings on the fake RunPod with every job taking 50 s (the real
-model's warm time; the fake runs jobs concurrently, as an autoscaling endpoint does),
-SVGs on the fake Vectorizer.ai, the book built locally. Two worker processes on the
+Fixed sizes: one order of one line item with 16 distinct photos (4 of tests/fixtures/photos
+in 4 views each, enlarged to print size by the fake photo host), colourings on the fake
+RunPod with every job taking 50 s (the real model's warm time; the fake runs jobs
+concurrently, as an autoscaling endpoint does), SVGs on the fake Vectorizer.ai, the book
+built locally. Two worker processes on the
 `io` queue (concurrency 1 each) and one on `cpu` (the book), polling RunPod every
 RUNPOD_POLL_INTERVAL (3 s, the default). Prints the wall time from the signed webhook
 to the completed book, with its steps, beside the old studio tool's sequential
 16 × 50 s = 800 s, and the ratio. Target: at most 90 s.
 
-The intake checks are played by this process (until the intake branch lands): when
-the order's photos are stored, it judges the order clean and sends `intake_checked`,
-whose receiver queues the first pass, as the real checks will.
+The intake checks run for real (on the `cpu` worker) once the photos are stored; their
+clean verdict queues the autopilot's first pass.
 
 Needs REDIS_URL (bin/bench starts a throw-away Redis when it is unset).
 """
@@ -70,8 +70,10 @@ def webhook_body(photo_host_url: str) -> bytes:
     payload = fixture("webhook_order.json")
     payload["line_items"][0]["variant_title"] = f"Omalovánka / {PHOTOS}"
     payload["line_items"][0]["properties"] = [
-        {"name": f"Fotka ({PHOTOS})-{n}", "value": f"{photo_host_url}/photos/{name}"}
-        for n, name in enumerate((PHOTO_FILES * PHOTOS)[:PHOTOS], start=1)
+        {"name": f"Fotka ({PHOTOS})-{n}", "value": f"{photo_host_url}/print/{name}?view={view}"}
+        for n, (view, name) in enumerate(
+            [(view, name) for view in range(4) for name in PHOTO_FILES][:PHOTOS], start=1
+        )
     ]
     return json.dumps(payload).encode()
 
@@ -94,17 +96,6 @@ def fakes_env(runpod: FakeRunPod, vectorizer: FakeVectorizer) -> dict[str, str]:
         "VECTORIZE_BACKEND": "vectorizer",
         "AUTOPILOT": "true",
     }
-
-
-def intake_clean(order_id: int) -> None:
-    """The stand-in for the intake checks (see the module's docstring)."""
-    from django.utils import timezone
-
-    from orders.models import Order
-    from orders.signals import intake_checked
-
-    Order.objects.filter(pk=order_id).update(intake_checked_at=timezone.now())
-    intake_checked.send_robust(sender=Order, order_id=order_id, held=False)
 
 
 def purge_queues() -> None:
@@ -143,7 +134,6 @@ def run_order(env: dict[str, str], body: bytes, runpod: FakeRunPod) -> dict[str,
             "the photos",
             deadline,
         )
-        intake_clean(Order.objects.get().pk)
 
         def all_done(model: type) -> Callable[[], bool]:
             rows = model.objects  # type: ignore[attr-defined]
@@ -182,8 +172,6 @@ def main() -> None:
     from tests.fakes.runpod import FakeRunPod
     from tests.fakes.vectorizer import FakeVectorizer
 
-    # This process queues the first pass (the intake stand-in's receiver runs here).
-    settings.AUTOPILOT = True
     photo_host, vectorizer = FakePhotoHost().start(), FakeVectorizer().start()
     runpod = FakeRunPod(job_seconds=JOB_SECONDS).start()
     try:

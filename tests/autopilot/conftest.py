@@ -1,5 +1,6 @@
-"""Fixtures of the autopilot's tests: the intake stand-in and the fakes of the processing
-tests (RunPod, Vectorizer.ai), plus orders built in the state a test starts from."""
+"""Fixtures of the autopilot's tests: holding back the intake checks' trigger, the fakes
+of the processing tests (RunPod, Vectorizer.ai), and orders built in the state a test
+starts from."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from orders.models import Image, Order
 from processing.models import BookVersion, ColoringVersion, SvgVersion
 from tests import factories
-from tests.autopilot.intake import intake  # noqa: F401  (a fixture)
+from tests.autopilot.intake import intake_later  # noqa: F401  (a fixture)
 from tests.processing.conftest import runpod, vectorizer  # noqa: F401  (fixtures)
 
 

@@ -4,7 +4,8 @@ A signed webhook goes to the project's ASGI application in this process (tests/a
 no daphne); a real Celery worker (a thread of this process, on real Redis) imports the
 order, downloads its photos from the fake photo host, and runs whatever the autopilot
 starts on the fake RunPod and Vectorizer.ai, and the books locally. The intake checks
-are played by the stand-in (tests/autopilot/intake.py), in this process too.
+run for real on the stored photos: print-size copies of the test photos pass them, the
+originals (smaller than the hold size) are held.
 
 "Nothing happened" is asserted after a barrier: the worker takes `io` tasks one at a
 time in order, so once a pass queued after them has recorded itself, every earlier
@@ -34,7 +35,7 @@ from processing.services.autopilot import (
 )
 from tests.asgi import asgi_call
 from tests.autopilot.conftest import clean_order
-from tests.autopilot.intake import IntakeStandIn
+from tests.autopilot.intake import IntakeLater
 from tests.fakes.photos import FakePhotoHost
 from tests.fakes.runpod import FakeRunPod
 from tests.fakes.shopify import FakeShopify, fixture, line_item_node, order_node, webhook_headers
@@ -51,17 +52,17 @@ class Shop:
     photo_host: FakePhotoHost
     runpod: FakeRunPod
     vectorizer: FakeVectorizer
-    intake: IntakeStandIn
 
-    def photo_urls(self) -> list[str]:
-        return [self.photo_host.url_for(f"/photos/{name}") for name in PHOTOS]
+    def photo_urls(self, size: str = "print") -> list[str]:
+        """The four photos at print size ("print") or as small as they are ("photos")."""
+        return [self.photo_host.url_for(f"/{size}/{name}") for name in PHOTOS]
 
-    def webhook(self, *, topic: str = "orders/create", **changes: Any) -> None:
-        """A signed delivery of a clean four-photo order, changed by `changes`."""
+    def webhook(self, *, topic: str = "orders/create", size: str = "print", **changes: Any) -> None:
+        """A signed delivery of a four-photo order, changed by `changes`."""
         payload = fixture("webhook_order.json")
         properties = [
             {"name": f"Fotka (4)-{n}", "value": url}
-            for n, url in enumerate(self.photo_urls(), start=1)
+            for n, url in enumerate(self.photo_urls(size), start=1)
         ]
         payload["line_items"][0]["properties"] = properties
         payload.update(changes)
@@ -79,12 +80,11 @@ def shop(
     photo_host: FakePhotoHost,
     runpod: FakeRunPod,
     vectorizer: FakeVectorizer,
-    intake: IntakeStandIn,
     settings: Any,
 ) -> Shop:
     settings.AUTOPILOT = True
     settings.RUNPOD_POLL_INTERVAL = 0.05
-    return Shop(photo_host, runpod, vectorizer, intake)
+    return Shop(photo_host, runpod, vectorizer)
 
 
 def the_order() -> Order:
@@ -148,9 +148,8 @@ def test_passes_after_the_book_submit_no_photo_twice(shop: Shop) -> None:
 
 
 def test_a_held_order_ends_with_no_runpod_job_submitted(shop: Shop) -> None:
-    shop.intake.mode = "held"
-    shop.webhook()
-    wait_for(lambda: Order.objects.filter(intake_held=True).exists())
+    shop.webhook(size="photos")  # every photo is under the hold size
+    wait_for(lambda: Order.objects.filter(intake_held=True).exists(), timeout=30)
 
     autopilot_sweep()
     wait_for(waits(lambda: the_order().pk, "held"))
@@ -159,8 +158,9 @@ def test_a_held_order_ends_with_no_runpod_job_submitted(shop: Shop) -> None:
     assert_untouched(shop)
 
 
-def test_a_cancelled_order_ends_with_no_runpod_job_submitted(shop: Shop) -> None:
-    shop.intake.mode = "manual"
+def test_a_cancelled_order_ends_with_no_runpod_job_submitted(
+    shop: Shop, intake_later: IntakeLater
+) -> None:
     shop.webhook()
     wait_for(lambda: Order.objects.filter(status="ready_for_review").exists())
     later = (timezone.now() + timedelta(minutes=1)).isoformat()
@@ -168,7 +168,7 @@ def test_a_cancelled_order_ends_with_no_runpod_job_submitted(shop: Shop) -> None
     wait_for(lambda: the_order().status == Order.Status.CANCELLED)
 
     # The intake verdict arrives late, and the sweep runs: neither starts anything.
-    shop.intake.verdict(the_order().pk, held=False)
+    intake_later.verdict(the_order().pk)
     autopilot_sweep()
     barrier()
 
@@ -205,13 +205,14 @@ def test_with_the_autopilot_off_in_settings_nothing_starts(shop: Shop, settings:
     assert_untouched(shop)
 
 
-def test_with_the_orders_own_switch_off_nothing_starts(shop: Shop) -> None:
-    shop.intake.mode = "manual"
+def test_with_the_orders_own_switch_off_nothing_starts(
+    shop: Shop, intake_later: IntakeLater
+) -> None:
     shop.webhook()
     wait_for(lambda: Order.objects.filter(status="ready_for_review").exists())
     order_autopilot_set(order_id=the_order().pk, value="off", actor="user:jana")
 
-    shop.intake.verdict(the_order().pk, held=False)
+    assert intake_later.verdict(the_order().pk) == "clear"
     autopilot_sweep()
     barrier()
 
