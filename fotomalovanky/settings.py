@@ -333,6 +333,22 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "processing.tasks.order_intake_check": {"queue": "cpu"},
 }
 
+# --- Autopilot and the scheduled Shopify import (issue 14) ---
+# A clean order goes from stored photos to a built book with no click (colourings, SVGs,
+# books); each order's own switch (Order.autopilot) overrides this when set.
+AUTOPILOT = env.bool("AUTOPILOT", default=False)
+AUTOPILOT_SWEEP_SECONDS = env.int("AUTOPILOT_SWEEP_SECONDS", default=300)
+# The orders one sweep looks at, those it passed least recently first.
+AUTOPILOT_SWEEP_LIMIT = env.int("AUTOPILOT_SWEEP_LIMIT", default=200)
+# How often beat imports the orders Shopify changed (minutes; 0 = off).
+SHOPIFY_POLL_MINUTES = env.int("SHOPIFY_POLL_MINUTES", default=15)
+# Each poll looks back this far behind the last successful one (clocks and Shopify's
+# search index lag a little), and the first poll this many hours.
+SHOPIFY_POLL_OVERLAP_MINUTES = env.int("SHOPIFY_POLL_OVERLAP_MINUTES", default=10)
+SHOPIFY_POLL_FIRST_HOURS = env.int("SHOPIFY_POLL_FIRST_HOURS", default=48)
+# At most this many changed orders per poll; more are left for the next one.
+SHOPIFY_POLL_LIMIT = env.int("SHOPIFY_POLL_LIMIT", default=500)
+
 # --- Celery beat ---
 # Each app adds its periodic sweeps here.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -353,7 +369,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "processing.tasks.orders_purge_scheduled",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every AUTOPILOT_SWEEP_SECONDS: the autopilot's backstop. Its passes are triggered by
+    # intake verdicts and completions; this one catches an order whose trigger was lost
+    # (a broker outage, a worker killed between commit and enqueue). Cheap when off.
+    "autopilot-sweep": {
+        "task": "processing.tasks.autopilot_sweep",
+        "schedule": float(AUTOPILOT_SWEEP_SECONDS),
+    },
 }
+if SHOPIFY_POLL_MINUTES > 0:
+    # Every SHOPIFY_POLL_MINUTES: import what Shopify changed since the last poll, so an
+    # order whose webhook never came is processed all the same (0 turns it off).
+    CELERY_BEAT_SCHEDULE["shopify-poll"] = {
+        "task": "shopify_sync.tasks.orders_poll",
+        "schedule": SHOPIFY_POLL_MINUTES * 60.0,
+    }
 
 # channels-redis waits up to 5 s per blocking read while a WebSocket is idle; redis-py 8
 # times sockets out after 5 s by default, which closed every idle socket (code 1011).

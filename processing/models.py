@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from orders.models import Image, LineItem
+from orders.models import Image, LineItem, Order
 
 
 class VersionStatus(models.TextChoices):
@@ -286,3 +286,44 @@ class BookVersion(VersionBase):
 
     def __str__(self) -> str:
         return f"Kniha v{self.version}"
+
+
+class AutopilotWait(models.TextChoices):
+    """What an order waits for after an autopilot pass (blank: nothing, work runs)."""
+
+    NONE = "", "Nic, zpracovává se"
+    PHOTOS = "photos", "Stažení fotek"
+    INTAKE = "intake", "Kontrola fotek"
+    HELD = "held", "Zadrženo kontrolou fotek"
+    REVIEW = "review", "Ke kontrole"
+    ERROR = "error", "Chyba"
+
+
+# What waits for a person (the order list's banner counts these), not for the machine.
+AUTOPILOT_PERSON_WAITS = frozenset({AutopilotWait.HELD, AutopilotWait.REVIEW, AutopilotWait.ERROR})
+
+
+class AutopilotRun(models.Model):
+    """The autopilot's last pass over one order (`processing.services.autopilot`): when,
+    what it started, and what the order waits for now. One row per order, rewritten by
+    every pass; what a pass started is also in the order's history."""
+
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, related_name="autopilot_run", verbose_name="objednávka"
+    )
+    passed_at = models.DateTimeField("poslední průchod", default=timezone.now, db_index=True)
+    passes = models.PositiveIntegerField("průchodů", default=0)
+    # {"coloring": n, "svg": n, "book": n}: what the last pass started.
+    started = models.JSONField("spuštěno", default=dict, blank=True)
+    waiting = models.CharField(
+        "čeká na", max_length=16, choices=AutopilotWait.choices, blank=True, default=""
+    )
+    detail = models.TextField("podrobnosti", blank=True)
+
+    class Meta:
+        verbose_name = "průchod autopilota"
+        verbose_name_plural = "průchody autopilota"
+        indexes = [models.Index(fields=["waiting", "passed_at"], name="autopilot_waiting_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.get_waiting_display()}"

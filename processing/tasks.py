@@ -34,6 +34,7 @@ from common.storage import StorageUnavailable
 from processing import services
 from processing.errors import ProcessingTransientError, StorageUnavailableError
 from processing.kinds import BOOK, COLORING, SVG
+from processing.services import autopilot
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +171,18 @@ def order_intake_check(self: Any, order_id: int) -> str:
     """Judge the order's stored photos (queued once they are stored); idempotent. A lost
     run is queued again by the recovery sweep."""
     return services.order_intake_check(order_id=order_id)
+
+
+@shared_task(**RETRY, retry_backoff_max=60, max_retries=5, soft_time_limit=60, time_limit=90)
+def order_autopilot_advance(self: Any, order_id: int) -> str:
+    """One autopilot pass over the order (queued by its triggers and the sweep)."""
+    return autopilot.order_autopilot_advance(order_id=order_id)
+
+
+@shared_task(**RETRY, retry_backoff_max=30, max_retries=2, soft_time_limit=50, time_limit=60)
+def autopilot_sweep(self: Any) -> str:
+    """The autopilot's backstop (CELERY_BEAT_SCHEDULE "autopilot-sweep")."""
+    return f"{autopilot.autopilot_sweep()} queued"
 
 
 def _recover_failure(

@@ -55,3 +55,25 @@ class ShopifyWebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} {self.webhook_id}"
+
+
+class ShopifyPoll(models.Model):
+    """The scheduled import's state (`services.poll`): one row, `pk=1`.
+
+    `watermark` is when the last complete poll started: the next asks Shopify for orders
+    updated since then (minus an overlap). `claimed_until` keeps two polls from running
+    at once (beat and a slow predecessor), and lapses when a worker dies mid-poll.
+    """
+
+    watermark = models.DateTimeField("importováno do", null=True, blank=True)
+    last_run_at = models.DateTimeField("poslední import", null=True, blank=True)
+    last_outcome = models.CharField("výsledek", max_length=255, blank=True)
+    last_error = models.TextField("chyba", blank=True)
+    claimed_until = models.DateTimeField("probíhá do", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "plánovaný import ze Shopify"
+        verbose_name_plural = "plánované importy ze Shopify"
+
+    def __str__(self) -> str:
+        return f"import do {self.watermark:%Y-%m-%d %H:%M}" if self.watermark else "bez importu"

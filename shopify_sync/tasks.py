@@ -67,6 +67,12 @@ def orders_fetch(self: Any, limit: int = 20, actor: str = "system") -> str:
     return f"imported={counts.imported} updated={counts.updated} failed={counts.failed}"
 
 
+@shopify_task
+def orders_poll(self: Any) -> str:
+    """The scheduled import (CELERY_BEAT_SCHEDULE "shopify-poll")."""
+    return services.orders_poll()
+
+
 @shared_task(
     **{**DATABASE_RETRY, "autoretry_for": (*DATABASE_UNAVAILABLE, StorageUnavailable)},
     soft_time_limit=1800,

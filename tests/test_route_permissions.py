@@ -96,6 +96,9 @@ ROUTES: dict[str, Route] = {
     # The intake hold: operators' only (the fixtures' orders are not held, so refused).
     "orders:hold-confirm": web(POST, 403, 302, hidden=403),
     "orders:hold-email-sent": web(POST, 403, 302, hidden=403),
+    # The autopilot: everyone who sees the order sees its panel; operators switch it.
+    "orders:autopilot": web(POST, 403, 302, hidden=403),
+    "orders:autopilot-panel": web(GET, 200, 200, hidden=404),
     # The review workspace and its verdicts: operators' only.
     "orders:review": web(GET, 403, 200, hidden=403),
     "orders:review-verdict": web(POST, 403, 302, hidden=403),

@@ -14,6 +14,7 @@ from processing.kinds import kinds
 
 from . import (
     actions,
+    autopilot,
     book_actions,
     dashboard,
     exports,
@@ -95,6 +96,13 @@ urlpatterns = [
         "orders/<slug:number>/hold/email-sent/",
         holds.order_hold_email_sent_view,
         name="hold-email-sent",
+    ),
+    # The order's autopilot switch and panel (fotomalovanky.web.autopilot).
+    path("orders/<slug:number>/autopilot/", autopilot.order_autopilot_view, name="autopilot"),
+    path(
+        "orders/<slug:number>/autopilot/panel/",
+        autopilot.autopilot_panel_view,
+        name="autopilot-panel",
     ),
     path(image, views.image_card_view, name="image-card"),
     path(image + "coloring/", actions.image_generate_coloring, name="image-coloring"),

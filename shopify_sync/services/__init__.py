@@ -15,6 +15,7 @@ from .inbox_work import webhook_process, webhook_replay, webhooks_drain, webhook
 from .ingest import IngestResult, order_ingest
 from .pending import order_change_apply, order_change_keep
 from .photos import images_waiting, order_photos_download, photos_download_enqueue
+from .poll import orders_poll
 from .sweep import SweepReport, shopify_sweep
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "order_sync_enqueue",
     "orders_fetch",
     "orders_fetch_enqueue",
+    "orders_poll",
     "photos_download_enqueue",
     "shopify_sweep",
     "webhook_process",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from common.queueing import enqueue_on_commit
 from orders.models import AUTOMATIC_STATUSES, Order, order_number_normalize
@@ -27,6 +27,10 @@ class FetchCounts:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def seen(self) -> int:
+        return self.imported + self.updated + self.unchanged + self.failed
+
     def add(self, outcome: str) -> None:
         outcome = "unchanged" if outcome == "stale" else outcome
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -37,11 +41,13 @@ def orders_fetch(
     limit: int = 20,
     since: date | None = None,
     number: str | None = None,
+    updated_since: datetime | None = None,
     actor: str,
     progress: Progress | None = None,
 ) -> FetchCounts:
-    """Import the newest `limit` orders (optionally created since `since`, or the one
-    order named `number`, e.g. "1270").
+    """Import the newest `limit` orders (optionally created since `since`, updated since
+    `updated_since` (the scheduled import, `poll`), or the one order named `number`,
+    e.g. "1270").
 
     Idempotent. A known, unchanged order costs no detail query; new, changed or
     unfinished ones are fetched whole. Raises ShopifyError when the list itself cannot
@@ -50,7 +56,7 @@ def orders_fetch(
     """
     client = get_client()
     counts = FetchCounts()
-    query = _search_query(since, number)
+    query = _search_query(since, number, updated_since)
     for summary in client.orders_recent(limit=limit, query=query):
         try:
             outcome = _fetch_one(client, summary, actor)
@@ -63,11 +69,17 @@ def orders_fetch(
     return counts
 
 
-def _search_query(since: date | None, number: str | None) -> str | None:
+def _search_query(
+    since: date | None, number: str | None, updated_since: datetime | None = None
+) -> str | None:
     """Shopify's order search syntax."""
     terms = []
     if since:
         terms.append(f"created_at:>={since.isoformat()}")
+    if updated_since:
+        # Quoted, or Shopify compares the date only and ignores the time of day.
+        stamp = updated_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        terms.append(f"updated_at:>='{stamp}'")
     if number:
         terms.append(f"name:#{order_number_normalize(number)}")
     return " ".join(terms) or None

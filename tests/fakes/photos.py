@@ -2,6 +2,10 @@
 
 Paths:
     /photos/<file>[?ctype=none]   a file from tests/fixtures/photos (no Content-Type if asked)
+    /print/<file>[?view=k]        that photo enlarged to print size (short side 1200 px, JPEG):
+                                  the test photos are smaller than the intake checks' hold
+                                  size; views 1–7 are other crops or mirror images of it, for
+                                  books of more distinct photos than the fixtures hold
     /status/<code>[?retry_after=] that HTTP status
     /blocked/<file>               403, but served when fetched through the proxy
     /flaky/<n>/<file>             503 for the first n requests of that path, then the file
@@ -20,17 +24,23 @@ paths above with blocking switched off.
 from __future__ import annotations
 
 import base64
+import functools
+import io
 import mimetypes
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from PIL import Image as PILImage
+from PIL import ImageOps
+
 from .server import FakeServer, Reply, Request
 
 PHOTOS = Path(__file__).resolve().parent.parent / "fixtures" / "photos"
 PROXY_USER, PROXY_PASSWORD = "proxyuser", "proxy-secret"
 mimetypes.add_type("image/heic", ".heic")
+PRINT_SHORT_SIDE = 1200
 
 
 class FakePhotoHost(FakeServer):
@@ -58,6 +68,8 @@ class FakePhotoHost(FakeServer):
         kind, rest = parts[0], parts[1:]
         if kind == "photos":
             return _file(rest[0], content_type=request.query.get("ctype") != ["none"])
+        if kind == "print":
+            return _print_size(rest[0], int(request.query.get("view", ["0"])[0]))
         if kind == "status":
             retry = request.query.get("retry_after")
             return Reply(int(rest[0]), b"error", {"Retry-After": retry[0]} if retry else {})
@@ -94,6 +106,33 @@ def _file(name: str, content_type: bool = True) -> Reply:
     if content_type:
         headers["Content-Type"] = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return Reply(200, path.read_bytes(), headers)
+
+
+def _print_size(name: str, view: int) -> Reply:
+    data = _enlarged(name, view % 8)
+    if data is None:
+        return Reply(404, b"not found")
+    return Reply(200, data, {"Content-Type": "image/jpeg"})
+
+
+@functools.cache
+def _enlarged(name: str, view: int) -> bytes | None:
+    path = PHOTOS / name
+    if not path.is_file():
+        return None
+    with PILImage.open(path) as opened:
+        photo = ImageOps.exif_transpose(opened).convert("RGB")
+    if view % 4:  # a corner's 70 % crop
+        w, h = photo.size
+        left, top = (w * 3 // 10) * (view % 2), (h * 3 // 10) * (view % 4 // 2)
+        photo = photo.crop((left, top, left + w * 7 // 10, top + h * 7 // 10))
+    if view >= 4:
+        photo = ImageOps.mirror(photo)
+    scale = PRINT_SHORT_SIDE / min(photo.size)
+    size = (round(photo.width * scale), round(photo.height * scale))
+    out = io.BytesIO()
+    photo.resize(size, PILImage.Resampling.LANCZOS).save(out, "JPEG", quality=92)
+    return out.getvalue()
 
 
 def _zeros(megabytes: int) -> Iterator[bytes]:

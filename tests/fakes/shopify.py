@@ -2,7 +2,8 @@
 
 The GraphQL fake dispatches on `operationName` (ListRecentOrders, GetOrderDetails,
 GetFulfillmentOrders, CreateFulfillment), requires X-Shopify-Access-Token, paginates
-orders and line items with cursors, and plays a script of failures: `fail(Reply(...))`
+orders and line items with cursors, filters the list by `created_at:>=`, `updated_at:>=`
+and `name:` as Shopify's search does, and plays a script of failures: `fail(Reply(...))`
 answers the next request with that reply (429 with Retry-After, 5xx, slow answers,
 dropped connections), `throttle()` answers with the GraphQL THROTTLED error; with
 `operation=` either waits for the next request of that operation.
@@ -22,6 +23,7 @@ import hashlib
 import hmac
 import json
 from collections import deque
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -284,9 +286,18 @@ def _matches(node: dict[str, Any], query: str | None) -> bool:
         if term.startswith("created_at:>="):
             if node["createdAt"][:10] < term.removeprefix("created_at:>="):
                 return False
+        elif term.startswith("updated_at:>="):
+            # Shopify's quoted timestamp: compared to the second, as Shopify does.
+            since = _instant(term.removeprefix("updated_at:>=").strip("'\""))
+            if _instant(node["updatedAt"]) < since:
+                return False
         elif term.startswith("name:") and node["name"] != term.removeprefix("name:"):
             return False
     return True
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _json(data: object, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
