@@ -4,8 +4,9 @@ Paths:
     /photos/<file>[?ctype=none]   a file from tests/fixtures/photos (no Content-Type if asked)
     /print/<file>[?view=k]        that photo enlarged to print size (short side 1200 px, JPEG):
                                   the test photos are smaller than the intake checks' hold
-                                  size; views 1–7 are other crops or mirror images of it, for
-                                  books of more distinct photos than the fixtures hold
+                                  size; views 1–7 mirror it (1), turn it upside down (2), crop
+                                  it to a corner (4) or combine them, for books of more
+                                  distinct photos than the fixtures hold
     /status/<code>[?retry_after=] that HTTP status
     /blocked/<file>               403, but served when fetched through the proxy
     /flaky/<n>/<file>             503 for the first n requests of that path, then the file
@@ -122,12 +123,13 @@ def _enlarged(name: str, view: int) -> bytes | None:
         return None
     with PILImage.open(path) as opened:
         photo = ImageOps.exif_transpose(opened).convert("RGB")
-    if view % 4:  # a corner's 70 % crop
-        w, h = photo.size
-        left, top = (w * 3 // 10) * (view % 2), (h * 3 // 10) * (view % 4 // 2)
-        photo = photo.crop((left, top, left + w * 7 // 10, top + h * 7 // 10))
-    if view >= 4:
+    if view & 1:
         photo = ImageOps.mirror(photo)
+    if view & 2:
+        photo = ImageOps.flip(photo)
+    if view & 4:  # a corner's 70 % crop
+        w, h = photo.size
+        photo = photo.crop((w * 3 // 10, h * 3 // 10, w, h))
     scale = PRINT_SHORT_SIDE / min(photo.size)
     size = (round(photo.width * scale), round(photo.height * scale))
     out = io.BytesIO()
