@@ -119,8 +119,12 @@ def run_order(env: dict[str, str], body: bytes, runpod: FakeRunPod) -> dict[str,
     workers = [start_worker(env, "io", f"io{n}") for n in range(IO_WORKERS)]
     workers.append(start_worker(env, "cpu", "cpu"))
     try:
-        while len(app.control.ping(timeout=1.0)) < len(workers):
-            pass
+        # Each ping waits up to 1 s for the replies; a worker that never starts ends the run.
+        wait(
+            lambda: len(app.control.ping(timeout=1.0)) >= len(workers),
+            "the workers to start",
+            time.monotonic() + 60.0,
+        )
         headers = webhook_headers(body, secret="test-webhook-secret", webhook_id="wh-bench")
         started = time.monotonic()
         deadline = time.monotonic() + DEADLINE
